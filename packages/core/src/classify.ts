@@ -1,0 +1,231 @@
+import { GRPC_SERVER_ERROR_CODES } from './grpc-codes';
+import { globToRegExp, RouteTable } from './route-table';
+import { SpanFacts } from './span-facts';
+import {
+  SpanKindValue,
+  SpanStatusValue,
+  type AttributeMatcher,
+  type AttributeValue,
+  type SloDefinition,
+  type SpanSelector,
+} from './types';
+
+/** Outcome of classifying one span against one SLO. */
+export const Outcome = {
+  /** The span is not eligible for this SLO. */
+  INELIGIBLE: 0,
+  GOOD: 1,
+  BAD: 2,
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/** A compiled attribute test. */
+export type AttributePredicate = (value: AttributeValue | undefined) => boolean;
+
+const KIND_NUMBER: Readonly<Record<SpanSelector['kind'], number>> = {
+  internal: SpanKindValue.INTERNAL,
+  server: SpanKindValue.SERVER,
+  client: SpanKindValue.CLIENT,
+  producer: SpanKindValue.PRODUCER,
+  consumer: SpanKindValue.CONSUMER,
+  any: -1,
+};
+
+/** Compiles an {@link AttributeMatcher} into a predicate. */
+export function compileAttributeMatcher(m: AttributeMatcher): AttributePredicate {
+  switch (m.op) {
+    case 'equals':
+      return v => scalarEquals(v, m.value);
+    case 'notEquals':
+      return v => v !== undefined && !scalarEquals(v, m.value);
+    case 'oneOf': {
+      const values = m.values;
+      return v => {
+        for (let i = 0; i < values.length; i++) if (scalarEquals(v, values[i])) return true;
+        return false;
+      };
+    }
+    case 'exists':
+      return m.exists ? v => v !== undefined && v !== null : v => v === undefined || v === null;
+    case 'compare': {
+      const { gt, gte, lt, lte } = m;
+      return v => {
+        const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN;
+        if (Number.isNaN(n)) return false;
+        if (gt !== undefined && !(n > gt)) return false;
+        if (gte !== undefined && !(n >= gte)) return false;
+        if (lt !== undefined && !(n < lt)) return false;
+        if (lte !== undefined && !(n <= lte)) return false;
+        return true;
+      };
+    }
+    case 'regex': {
+      const re = new RegExp(m.pattern);
+      return v => typeof v === 'string' && re.test(v);
+    }
+  }
+}
+
+function scalarEquals(v: AttributeValue | undefined, want: string | number | boolean): boolean {
+  if (v === want) return true;
+  if (typeof v === 'bigint' && typeof want === 'number') return Number(v) === want;
+  return false;
+}
+
+interface CompiledAttributes {
+  readonly keys: readonly string[];
+  readonly tests: readonly AttributePredicate[];
+}
+
+function compileAttributes(attrs: Readonly<Record<string, AttributeMatcher>>): CompiledAttributes {
+  const keys = Object.keys(attrs);
+  return { keys, tests: keys.map(k => compileAttributeMatcher(attrs[k])) };
+}
+
+function attributesHold(c: CompiledAttributes, facts: SpanFacts): boolean {
+  const view = facts.view!;
+  for (let i = 0; i < c.keys.length; i++) {
+    if (!c.tests[i](view.attribute(c.keys[i]))) return false;
+  }
+  return true;
+}
+
+interface CompiledRpcPattern {
+  readonly service: RegExp;
+  readonly method: RegExp;
+}
+
+function routeTableOf(patterns: readonly string[]): RouteTable<true> | undefined {
+  if (patterns.length === 0) return undefined;
+  const table = new RouteTable<true>();
+  for (const p of patterns) table.add(p, true);
+  return table;
+}
+
+/**
+ * An SLO's selector and good predicates compiled once into plain data and
+ * closures, so that {@link CompiledSlo.classify} allocates nothing.
+ */
+export class CompiledSlo {
+  readonly definition: SloDefinition;
+  private readonly _service: string | undefined;
+  private readonly _kind: number;
+  private readonly _routes: RouteTable<true> | undefined;
+  private readonly _rpc: readonly CompiledRpcPattern[];
+  private readonly _attributes: CompiledAttributes;
+  private readonly _exclude: ReadonlyArray<{ routes: RouteTable<true> | undefined; attributes: CompiledAttributes }>;
+  private readonly _checkStatus: boolean;
+  private readonly _spanErrorBad: boolean;
+  private readonly _clientErrorsBad: boolean;
+  private readonly _badCodes: Uint8Array;
+  private readonly _serverGrpcErrors: Uint8Array;
+  private readonly _checkLatency: boolean;
+  private readonly _latencyDefaultMs: number;
+  private readonly _latencyRoutes: RouteTable<number> | undefined;
+  private readonly _goodAttributes: CompiledAttributes;
+
+  constructor(definition: SloDefinition) {
+    this.definition = definition;
+    const { spans, good } = definition.sli;
+    this._service = definition.service;
+    this._kind = KIND_NUMBER[spans.kind];
+    this._routes = routeTableOf(spans.routes);
+    this._rpc = spans.rpc.map(p => {
+      const slash = p.lastIndexOf('/');
+      const svc = slash >= 0 ? p.slice(0, slash) : p;
+      const method = slash >= 0 ? p.slice(slash + 1) : '*';
+      return { service: globToRegExp(svc || '*'), method: globToRegExp(method || '*') };
+    });
+    this._attributes = compileAttributes(spans.attributes);
+    this._exclude = spans.exclude.map(e => ({
+      routes: routeTableOf(e.routes),
+      attributes: compileAttributes(e.attributes),
+    }));
+    this._checkStatus = good.status !== undefined;
+    this._spanErrorBad = good.status?.spanError !== 'ignore';
+    this._clientErrorsBad = good.status?.clientErrors === 'bad';
+    this._badCodes = new Uint8Array(600);
+    for (const c of good.status?.badCodes ?? []) if (c >= 0 && c < 600) this._badCodes[c] = 1;
+    this._serverGrpcErrors = new Uint8Array(17);
+    for (const c of GRPC_SERVER_ERROR_CODES) this._serverGrpcErrors[c] = 1;
+    this._checkLatency = good.latency !== undefined;
+    this._latencyDefaultMs = good.latency?.defaultMs ?? Infinity;
+    if (good.latency && good.latency.routes.length > 0) {
+      const table = new RouteTable<number>();
+      for (const r of good.latency.routes) table.add(r.route, r.thresholdMs);
+      this._latencyRoutes = table;
+    }
+    this._goodAttributes = compileAttributes(good.attributes);
+  }
+
+  /** The SLO's name. */
+  get name(): string {
+    return this.definition.name;
+  }
+
+  /** Whether the span counts for this SLO at all (the SLI denominator). */
+  isEligible(facts: SpanFacts): boolean {
+    const view = facts.view!;
+    if (this._service !== undefined && view.serviceName !== this._service) return false;
+    if (this._kind >= 0 && view.kind !== this._kind) return false;
+    if (this._routes !== undefined && this._routes.lookup(facts.method, facts.route) === undefined) return false;
+    if (this._rpc.length > 0) {
+      const svc = facts.rpcService;
+      const method = facts.rpcMethod;
+      if (svc === undefined) return false;
+      let hit = false;
+      for (let i = 0; i < this._rpc.length; i++) {
+        const p = this._rpc[i];
+        if (p.service.test(svc) && p.method.test(method ?? '')) {
+          hit = true;
+          break;
+        }
+      }
+      if (!hit) return false;
+    }
+    if (this._attributes.keys.length > 0 && !attributesHold(this._attributes, facts)) return false;
+    for (let i = 0; i < this._exclude.length; i++) {
+      const e = this._exclude[i];
+      if (e.routes !== undefined && e.routes.lookup(facts.method, facts.route) === undefined) continue;
+      if (e.attributes.keys.length > 0 && !attributesHold(e.attributes, facts)) continue;
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether an eligible span passes every `good` predicate. */
+  isGood(facts: SpanFacts): boolean {
+    const view = facts.view!;
+    if (this._checkStatus) {
+      if (this._spanErrorBad && view.statusCode === SpanStatusValue.ERROR) return false;
+      const http = facts.httpStatus;
+      if (http >= 500 && http < 600) return false;
+      if (http >= 400 && http < 500 && this._clientErrorsBad) return false;
+      if (http >= 0 && http < 600 && this._badCodes[http] === 1) return false;
+      const rpc = facts.rpcCode;
+      if (rpc > 0) {
+        if (view.kind === SpanKindValue.SERVER) {
+          if (this._serverGrpcErrors[rpc] === 1) return false;
+        } else {
+          return false;
+        }
+      }
+    }
+    if (this._checkLatency) {
+      let threshold = this._latencyDefaultMs;
+      if (this._latencyRoutes !== undefined) {
+        const t = this._latencyRoutes.lookup(facts.method, facts.route);
+        if (t !== undefined) threshold = t;
+      }
+      if (!(view.durationMs <= threshold)) return false;
+    }
+    if (this._goodAttributes.keys.length > 0 && !attributesHold(this._goodAttributes, facts)) return false;
+    return true;
+  }
+
+  /** Classifies a span whose facts were read: {@link Outcome}. */
+  classify(facts: SpanFacts): Outcome {
+    if (!this.isEligible(facts)) return Outcome.INELIGIBLE;
+    return this.isGood(facts) ? Outcome.GOOD : Outcome.BAD;
+  }
+}

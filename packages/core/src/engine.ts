@@ -1,0 +1,154 @@
+import { CompiledSlo, Outcome } from './classify';
+import { SpanFacts } from './span-facts';
+import { SloState, type DropReason, type SloSnapshot, type SloStateData } from './slo-state';
+import type { Clock, SloSpec, SpanView } from './types';
+
+/** The system clock. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Options of {@link SloEngine}. */
+export interface SloEngineOptions {
+  /** The validated spec. */
+  spec: SloSpec;
+  /** Source of "now"; @default the system clock */
+  clock?: Clock;
+  /** Spans ending up to this far in the future are counted at "now"; later ones are dropped. @default 5000 */
+  maxFutureSkewMs?: number;
+  /** Bucket width for every window instead of 1/300 of its length (replay: one minute). */
+  resolutionMs?: number;
+}
+
+/** Dropped events by reason. */
+export type DropCounts = Record<DropReason, number>;
+
+/** Version of the serialized engine state. */
+export const STATE_VERSION = 1;
+
+/** Serialized engine state (see {@link SloEngine.exportState}). */
+export interface EngineState {
+  version: number;
+  savedAtMs: number;
+  slos: Record<string, SloStateData>;
+  dropped?: Partial<DropCounts>;
+}
+
+/**
+ * The burnrate engine: every SLO of a spec compiled once, with its windows.
+ * {@link record} classifies a span against every SLO and counts it; it
+ * allocates nothing, does no I/O and never throws. {@link snapshot} reads every
+ * number from one consistent state.
+ */
+export class SloEngine {
+  readonly spec: SloSpec;
+  readonly states: readonly SloState[];
+  private readonly _clock: Clock;
+  private readonly _skewMs: number;
+  private readonly _facts = new SpanFacts();
+  private readonly _dropped: DropCounts = { late: 0, future: 0, invalid: 0 };
+  private _spans = 0;
+
+  constructor(options: SloEngineOptions) {
+    this.spec = options.spec;
+    this._clock = options.clock ?? systemClock;
+    this._skewMs = options.maxFutureSkewMs ?? 5_000;
+    this.states = options.spec.slos.map(def => new SloState(new CompiledSlo(def), options.resolutionMs));
+  }
+
+  /** The injected clock. */
+  get clock(): Clock {
+    return this._clock;
+  }
+
+  /** Dropped events by reason (an event is one span for one SLO). */
+  get dropped(): Readonly<DropCounts> {
+    return this._dropped;
+  }
+
+  /** Spans seen by {@link record}. */
+  get spansSeen(): number {
+    return this._spans;
+  }
+
+  /**
+   * Classifies a finished span against every SLO and records it in the windows
+   * of the SLOs it is eligible for, placed at its end time. Returns the number of
+   * SLOs that counted it.
+   */
+  record(span: SpanView): number {
+    this._spans++;
+    let counted = 0;
+    try {
+      const facts = this._facts;
+      facts.read(span);
+      const states = this.states;
+      let now = NaN;
+      for (let i = 0; i < states.length; i++) {
+        const outcome = states[i].slo.classify(facts);
+        if (outcome === Outcome.INELIGIBLE) continue;
+        if (now !== now) now = this._clock.now();
+        const reason = this._place(states[i], span.endTimeMs, span.durationMs, now, outcome === Outcome.GOOD);
+        if (reason === undefined) counted++;
+        else this._dropped[reason]++;
+      }
+    } catch {
+      this._dropped.invalid++;
+    }
+    this._facts.view = undefined;
+    return counted;
+  }
+
+  /**
+   * Records pre-aggregated counts for one SLO (replay, tests): `good` and `bad`
+   * events at `timeMs`. Returns the drop reason, or undefined when counted.
+   */
+  recordCounts(sloIndex: number, timeMs: number, good: number, bad: number, nowMs: number = this._clock.now()): DropReason | undefined {
+    const state = this.states[sloIndex];
+    if (!Number.isFinite(timeMs) || !(good >= 0) || !(bad >= 0)) return 'invalid';
+    if (timeMs > nowMs + this._skewMs) return 'future';
+    return state.record(timeMs > nowMs ? nowMs : timeMs, nowMs, good, bad);
+  }
+
+  private _place(state: SloState, endTimeMs: number, durationMs: number, now: number, good: boolean): DropReason | undefined {
+    if (!(endTimeMs > 0) || endTimeMs === Infinity || !(durationMs >= 0) || durationMs === Infinity) return 'invalid';
+    if (endTimeMs > now + this._skewMs) return 'future';
+    return state.record(endTimeMs > now ? now : endTimeMs, now, good ? 1 : 0, good ? 0 : 1);
+  }
+
+  /** Every SLO's numbers at `nowMs` (default: the clock's now). */
+  snapshot(nowMs: number = this._clock.now()): SloSnapshot[] {
+    return this.states.map(s => s.snapshot(nowMs));
+  }
+
+  /** The serializable window state of every SLO. */
+  exportState(nowMs: number = this._clock.now()): EngineState {
+    const slos: Record<string, SloStateData> = {};
+    for (const s of this.states) slos[s.slo.name] = s.toJSON();
+    return { version: STATE_VERSION, savedAtMs: nowMs, slos, dropped: { ...this._dropped } };
+  }
+
+  /**
+   * Restores state written by {@link exportState}. SLOs are matched by name;
+   * windows whose length changed are left empty. Throws on a state of another
+   * version or shape, leaving the engine as it was.
+   */
+  importState(state: EngineState): { restored: string[]; skipped: string[] } {
+    if (!state || typeof state !== 'object' || state.version !== STATE_VERSION || typeof state.slos !== 'object' || state.slos === null) {
+      throw new Error(`unsupported state: expected version ${STATE_VERSION}, got ${JSON.stringify((state as { version?: unknown })?.version)}`);
+    }
+    const restored: string[] = [];
+    const skipped: string[] = [];
+    for (const s of this.states) {
+      const data = state.slos[s.slo.name];
+      if (data === undefined) continue;
+      if (s.restore(data)) restored.push(s.slo.name);
+      else skipped.push(s.slo.name);
+    }
+    if (state.dropped) {
+      for (const k of ['late', 'future', 'invalid'] as const) {
+        const v = state.dropped[k];
+        if (typeof v === 'number' && Number.isFinite(v)) this._dropped[k] = v;
+      }
+    }
+    return { restored, skipped };
+  }
+}

@@ -1,0 +1,74 @@
+export type {
+  AlertTier,
+  AttributeMatcher,
+  AttributeValue,
+  Budgeting,
+  Clock,
+  CollectorSettings,
+  GoodPredicates,
+  LatencyPredicate,
+  RoutePattern,
+  Severity,
+  SloDefinition,
+  SloSpec,
+  SloWindow,
+  SpanSelector,
+  SpanView,
+  StatusPredicate,
+} from './types';
+export { SpanKindValue, SpanStatusValue } from './types';
+export { parseDuration, formatDuration, humanizeDuration, MINUTE_MS, HOUR_MS, DAY_MS } from './duration';
+export {
+  errorBudgetFraction,
+  budgetEvents,
+  timeBudgetMs,
+  remainingRatio,
+  burnRate,
+  timeToExhaustionMs,
+  sliRatio,
+} from './budget';
+export {
+  DEFAULT_TIER_TEMPLATES,
+  REFERENCE_WINDOW_MS,
+  SCALE_BELOW_MS,
+  deriveTiers,
+  burnRateThreshold,
+  budgetConsumedAt,
+  alertWindows,
+} from './tiers';
+export type { TierTemplate } from './tiers';
+export { RollingWindow, DEFAULT_BUCKETS } from './window';
+export type { RollingWindowState } from './window';
+export { CalendarWindow } from './calendar-window';
+export { calendarPeriod } from './calendar';
+export { SliceTracker } from './timeslices';
+export { RouteTable, parseRoutePattern, globToRegExp } from './route-table';
+export { SpanFacts } from './span-facts';
+export { CompiledSlo, Outcome, compileAttributeMatcher } from './classify';
+export type { AttributePredicate } from './classify';
+export { GRPC_CODE_BY_NAME, GRPC_SERVER_ERROR_CODES, grpcCodeOf } from './grpc-codes';
+export {
+  ATTR_HTTP_ROUTE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_STATUS_CODE,
+  ATTR_URL_PATH,
+  ATTR_HTTP_TARGET,
+  ATTR_RPC_SERVICE,
+  ATTR_RPC_METHOD,
+  ATTR_RPC_GRPC_STATUS_CODE,
+  ATTR_RPC_STATUS_CODE,
+  ATTR_SERVICE_NAME,
+} from './semconv';
+export { SpecError, suggest } from './spec-error';
+export type { SpecIssue } from './spec-error';
+export { validateSpec, parseSpec, loadSpec, parseBytes } from './spec';
+export { SloState } from './slo-state';
+export type { SloSnapshot, WindowReading, TierReading, DropReason, SloStateData } from './slo-state';
+export { SloEngine, systemClock, STATE_VERSION } from './engine';
+export type { SloEngineOptions, DropCounts, EngineState } from './engine';
+export { classifyStatus, releaseDecision, strictestDecision, DECISION_ORDER } from './status';
+export type { SloStatus, ReleaseDecision, StatusInputs } from './status';
+export { replay, parseReplayCsv } from './replay';
+export type { ReplayOptions, ReplayResult, ReplayRow, AlertInterval } from './replay';

@@ -1,0 +1,239 @@
+import { burnRate, errorBudgetFraction, remainingRatio, sliRatio, timeToExhaustionMs } from './budget';
+import { CalendarWindow, type CalendarWindowState } from './calendar-window';
+import type { CompiledSlo } from './classify';
+import { formatDuration, HOUR_MS } from './duration';
+import { classifyStatus, type SloStatus } from './status';
+import { alertWindows } from './tiers';
+import { SliceTracker } from './timeslices';
+import type { AlertTier, Severity, SloDefinition } from './types';
+import { RollingWindow, type RollingWindowState } from './window';
+
+/** Burn rate over one alert window. */
+export interface WindowReading {
+  /** `slo.window` attribute value: `5m`, `1h`, … */
+  readonly window: string;
+  readonly windowMs: number;
+  readonly eligible: number;
+  readonly bad: number;
+  readonly burnRate: number;
+}
+
+/** State of one alert tier. */
+export interface TierReading {
+  readonly tier: AlertTier;
+  readonly longBurnRate: number;
+  readonly shortBurnRate: number;
+  readonly firing: boolean;
+}
+
+/** Every number of one SLO at one instant, read from one consistent state. */
+export interface SloSnapshot {
+  readonly name: string;
+  readonly definition: SloDefinition;
+  readonly timeMs: number;
+  /** Objective as a ratio (0.999). */
+  readonly target: number;
+  /** SLO window length (nominal for calendar windows). */
+  readonly windowMs: number;
+  /** Eligible events (slices, for timeslices budgets) in the SLO window. */
+  readonly eligible: number;
+  readonly good: number;
+  readonly bad: number;
+  /** good / eligible over the SLO window (1 without events). */
+  readonly sli: number;
+  /** Allowed bad events (or bad slices) in the SLO window. */
+  readonly budget: number;
+  /** Remaining budget ratio: 1 → 0 → negative. */
+  readonly remaining: number;
+  /** Burn rate per alert window, shortest window first. */
+  readonly windows: readonly WindowReading[];
+  /** Burn rate over the last hour, used for time to exhaustion. */
+  readonly burnRate1h: number;
+  /** Milliseconds until the budget is spent at the 1 h burn rate (Infinity when not burning). */
+  readonly timeToExhaustionMs: number;
+  readonly tiers: readonly TierReading[];
+  /** Whether any tier of the severity fires. */
+  readonly firing: Readonly<Record<Severity, boolean>>;
+  readonly status: SloStatus;
+  /** Good and bad events since start (or restore): the `slo.events` counters. */
+  readonly totals: { readonly good: number; readonly bad: number };
+}
+
+/** Serialized state of one SLO. */
+export interface SloStateData {
+  window: RollingWindowState | CalendarWindowState;
+  alertWindows: RollingWindowState[];
+  totals: { good: number; bad: number };
+}
+
+/** Why an event was not counted. */
+export type DropReason = 'late' | 'future' | 'invalid';
+
+/**
+ * The live state of one SLO: a window of the SLO's length (rolling ring or
+ * calendar period), one ring per alert window, lifetime totals, and for
+ * timeslices budgets the open slices.
+ */
+export class SloState {
+  readonly slo: CompiledSlo;
+  private readonly _definition: SloDefinition;
+  private readonly _window: RollingWindow | CalendarWindow;
+  private readonly _alertWindows: RollingWindow[];
+  private readonly _labels: string[];
+  private readonly _hourIndex: number;
+  private readonly _slices: SliceTracker | undefined;
+  private _totalGood = 0;
+  private _totalBad = 0;
+
+  /**
+   * @param slo the compiled SLO
+   * @param resolutionMs bucket width to use instead of 1/300 of each window (replay uses
+   *   one minute so that its window sums are exact per minute)
+   */
+  constructor(slo: CompiledSlo, resolutionMs?: number) {
+    this.slo = slo;
+    const def = slo.definition;
+    this._definition = def;
+    const ring = (ms: number) =>
+      resolutionMs !== undefined && ms >= resolutionMs ? new RollingWindow(ms, Math.round(ms / resolutionMs)) : new RollingWindow(ms);
+    this._window = def.window.type === 'rolling' ? ring(def.window.durationMs) : new CalendarWindow(def.window.unit, def.window.timeZone);
+    const lengths = alertWindows(def.alerting.tiers);
+    if (!lengths.includes(HOUR_MS) && HOUR_MS <= def.window.durationMs) lengths.push(HOUR_MS);
+    lengths.sort((a, b) => a - b);
+    this._alertWindows = lengths.map(ring);
+    this._labels = lengths.map(formatDuration);
+    this._hourIndex = lengths.indexOf(HOUR_MS);
+    this._slices =
+      def.budgeting.method === 'timeslices' ? new SliceTracker(def.budgeting.sliceMs, def.budgeting.sliceTarget) : undefined;
+  }
+
+  /** The SLO window's length (nominal for calendar windows). */
+  get windowMs(): number {
+    return this._definition.window.durationMs;
+  }
+
+  /**
+   * Records one event at `timeMs` (already checked against the future skew).
+   * Returns the drop reason, or undefined when counted.
+   */
+  record(timeMs: number, nowMs: number, good: number, bad: number): DropReason | undefined {
+    const w = this._window;
+    if (w instanceof RollingWindow && timeMs <= nowMs - w.lengthMs) return 'late';
+    let g = good;
+    let b = bad;
+    let t = timeMs;
+    if (this._slices !== undefined) {
+      const flip = this._slices.record(timeMs, good, bad);
+      if (Number.isNaN(flip)) return 'late';
+      g = 0;
+      b = flip;
+      t = this._slices.sliceStart(timeMs);
+    }
+    if (!w.record(t, g, b) && this._slices === undefined) return 'late';
+    this._totalGood += good;
+    this._totalBad += bad;
+    if (b === 0 && g === 0) return undefined;
+    const aw = this._alertWindows;
+    for (let i = 0; i < aw.length; i++) aw[i].record(t, g, b);
+    return undefined;
+  }
+
+  /** Reads every number at `nowMs`. */
+  snapshot(nowMs: number): SloSnapshot {
+    const def = this._definition;
+    const target = def.target;
+    const windowMs = def.window.durationMs;
+    this._window.advance(nowMs);
+    for (const w of this._alertWindows) w.advance(nowMs);
+    const slices = this._slices;
+    let eligible: number;
+    let good: number;
+    let bad: number;
+    if (slices === undefined) {
+      good = this._window.good;
+      bad = this._window.bad;
+      eligible = good + bad;
+    } else {
+      eligible = windowMs / slices.sliceMs;
+      bad = this._window.bad;
+      good = eligible - bad;
+    }
+    const windows: WindowReading[] = this._alertWindows.map((w, i) => {
+      const e = slices === undefined ? w.good + w.bad : w.lengthMs / slices.sliceMs;
+      return { window: this._labels[i], windowMs: w.lengthMs, eligible: e, bad: w.bad, burnRate: burnRate(target, e, w.bad) };
+    });
+    const remaining = remainingRatio(target, eligible, bad);
+    const burnRate1h = this._hourIndex >= 0 ? windows[this._hourIndex].burnRate : windows[windows.length - 1]?.burnRate ?? 0;
+    const tte = timeToExhaustionMs(remaining, windowMs, burnRate1h);
+    const byLength = new Map(windows.map(w => [w.windowMs, w.burnRate]));
+    const firing: Record<Severity, boolean> = { page: false, ticket: false };
+    const tiers: TierReading[] = def.alerting.tiers.map(tier => {
+      const longBurnRate = byLength.get(tier.longWindowMs) ?? 0;
+      const shortBurnRate = byLength.get(tier.shortWindowMs) ?? 0;
+      const on = longBurnRate >= tier.burnRate && shortBurnRate >= tier.burnRate;
+      if (on) firing[tier.severity] = true;
+      return { tier, longBurnRate, shortBurnRate, firing: on };
+    });
+    return {
+      name: def.name,
+      definition: def,
+      timeMs: nowMs,
+      target,
+      windowMs,
+      eligible,
+      good,
+      bad,
+      sli: sliRatio(eligible, good),
+      budget: errorBudgetFraction(target) * eligible,
+      remaining,
+      windows,
+      burnRate1h,
+      timeToExhaustionMs: tte,
+      tiers,
+      firing,
+      status: classifyStatus({ remaining, burnRate: burnRate1h, timeToExhaustionMs: tte, pageFiring: firing.page, ticketFiring: firing.ticket, windowMs }),
+      totals: { good: this._totalGood, bad: this._totalBad },
+    };
+  }
+
+  /** Lifetime good events. */
+  get totalGood(): number {
+    return this._totalGood;
+  }
+
+  /** Lifetime bad events. */
+  get totalBad(): number {
+    return this._totalBad;
+  }
+
+  /** Bytes held by the window buckets. */
+  get byteSize(): number {
+    let n = this._window instanceof RollingWindow ? this._window.byteSize : 64;
+    for (const w of this._alertWindows) n += w.byteSize;
+    return n;
+  }
+
+  toJSON(): SloStateData {
+    return {
+      window: this._window.toJSON(),
+      alertWindows: this._alertWindows.map(w => w.toJSON()),
+      totals: { good: this._totalGood, bad: this._totalBad },
+    };
+  }
+
+  /** Restores saved state; windows whose shape changed (spec edited) are left empty. Returns false when nothing fit. */
+  restore(data: SloStateData): boolean {
+    if (!data || typeof data !== 'object') return false;
+    let ok = (this._window as { restore(s: unknown): boolean }).restore(data.window);
+    const saved = Array.isArray(data.alertWindows) ? data.alertWindows : [];
+    for (const w of this._alertWindows) {
+      const match = saved.find(s => s && s.lengthMs === w.lengthMs);
+      if (match) ok = w.restore(match) && ok;
+    }
+    if (data.totals && Number.isFinite(data.totals.good) && Number.isFinite(data.totals.bad)) {
+      this._totalGood = data.totals.good;
+      this._totalBad = data.totals.bad;
+    }
+    return ok;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Public types of the burnrate engine. Nothing here depends on OpenTelemetry:
+ * the span processor and the collector adapt their own span types to
+ * {@link SpanView}.
+ */
+
+/** An attribute value as found on a span (OTel API `AttributeValue`, or decoded OTLP). */
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | bigint
+  | ReadonlyArray<string | number | boolean | null | undefined>
+  | null;
+
+/**
+ * Span kinds, numbered as in the OpenTelemetry API (`SpanKind`). OTLP numbers
+ * them one higher (`SPAN_KIND_INTERNAL = 1`); the collector converts.
+ */
+export const SpanKindValue = {
+  INTERNAL: 0,
+  SERVER: 1,
+  CLIENT: 2,
+  PRODUCER: 3,
+  CONSUMER: 4,
+} as const;
+
+/** Span status codes, numbered as in both the OpenTelemetry API and OTLP. */
+export const SpanStatusValue = {
+  UNSET: 0,
+  OK: 1,
+  ERROR: 2,
+} as const;
+
+/**
+ * The small, read-only view of a finished span that the engine classifies.
+ * Implementations are reused between spans (one adapter object pointing at
+ * the current span), so classification never copies attributes.
+ */
+export interface SpanView {
+  /** Span kind, OTel API numbering ({@link SpanKindValue}). */
+  readonly kind: number;
+  /** Span name. */
+  readonly name: string;
+  /** End time, milliseconds since the Unix epoch (fractions allowed). */
+  readonly endTimeMs: number;
+  /** Duration in milliseconds. */
+  readonly durationMs: number;
+  /** Span status code ({@link SpanStatusValue}). */
+  readonly statusCode: number;
+  /** The resource's `service.name`, if any. */
+  readonly serviceName: string | undefined;
+  /** Looks up a span attribute by key; `undefined` when absent. */
+  attribute(key: string): AttributeValue | undefined;
+}
+
+/** A source of the current time in milliseconds since the Unix epoch. */
+export interface Clock {
+  now(): number;
+}
+
+/** Severity of an alert tier. */
+export type Severity = 'page' | 'ticket';
+
+/** A rolling or calendar-aligned SLO window. */
+export type SloWindow =
+  | { readonly type: 'rolling'; readonly durationMs: number }
+  | {
+      readonly type: 'calendar';
+      readonly unit: 'week' | 'month' | 'quarter';
+      readonly timeZone: string;
+      /** Nominal length used to derive alert thresholds (7 d, 30 d, 90 d). */
+      readonly durationMs: number;
+    };
+
+/** How the budget is counted: by events, or by good/bad time slices (OpenSLO `Timeslices`). */
+export type Budgeting =
+  | { readonly method: 'occurrences' }
+  | { readonly method: 'timeslices'; readonly sliceMs: number; readonly sliceTarget: number };
+
+/** Route pattern as written in the spec: `METHOD /route`, `/route`, with `*` globs. */
+export type RoutePattern = string;
+
+/** Test applied to one span attribute. */
+export type AttributeMatcher =
+  | { readonly op: 'equals'; readonly value: string | number | boolean }
+  | { readonly op: 'notEquals'; readonly value: string | number | boolean }
+  | { readonly op: 'oneOf'; readonly values: ReadonlyArray<string | number | boolean> }
+  | { readonly op: 'exists'; readonly exists: boolean }
+  | { readonly op: 'compare'; readonly gt?: number; readonly gte?: number; readonly lt?: number; readonly lte?: number }
+  | { readonly op: 'regex'; readonly pattern: string };
+
+/** Which spans are eligible (the SLI denominator). */
+export interface SpanSelector {
+  /** Span kind; default `server`. `any` matches every kind. */
+  readonly kind: 'server' | 'client' | 'internal' | 'producer' | 'consumer' | 'any';
+  /** Route patterns; empty means every route. */
+  readonly routes: readonly RoutePattern[];
+  /** RPC `service/method` patterns (`rpc.service`, `rpc.method`); `*` globs; empty means any. */
+  readonly rpc: readonly string[];
+  /** Attribute tests that must all hold. */
+  readonly attributes: Readonly<Record<string, AttributeMatcher>>;
+  /** Exclusions (probes, health checks): a span matching any of them is not eligible. */
+  readonly exclude: ReadonlyArray<{
+    readonly routes: readonly RoutePattern[];
+    readonly attributes: Readonly<Record<string, AttributeMatcher>>;
+  }>;
+}
+
+/** Status predicate of the `good` section. */
+export interface StatusPredicate {
+  /** Server 4xx responses: good by default. */
+  readonly clientErrors: 'good' | 'bad';
+  /** Span status ERROR: bad by default. */
+  readonly spanError: 'bad' | 'ignore';
+  /** Extra HTTP codes counted as bad (429, say). */
+  readonly badCodes: readonly number[];
+}
+
+/** Latency predicate: a span is good when its duration is at most the threshold for its route. */
+export interface LatencyPredicate {
+  readonly defaultMs: number;
+  readonly routes: ReadonlyArray<{ readonly route: RoutePattern; readonly thresholdMs: number }>;
+}
+
+/** Everything that must hold for an eligible span to be good. */
+export interface GoodPredicates {
+  readonly status?: StatusPredicate;
+  readonly latency?: LatencyPredicate;
+  readonly attributes: Readonly<Record<string, AttributeMatcher>>;
+}
+
+/** One multiwindow burn-rate alert tier. */
+export interface AlertTier {
+  readonly severity: Severity;
+  readonly longWindowMs: number;
+  readonly shortWindowMs: number;
+  /** Burn-rate threshold both windows must reach. */
+  readonly burnRate: number;
+  /** Share of the budget (0–1) consumed over the long window at that burn rate. */
+  readonly budgetConsumed: number;
+}
+
+/** A validated SLO definition. */
+export interface SloDefinition {
+  readonly name: string;
+  readonly description?: string;
+  /** `service.name` of the resource; undefined matches every service. */
+  readonly service?: string;
+  /** Objective as a ratio (0.999). */
+  readonly target: number;
+  readonly window: SloWindow;
+  readonly budgeting: Budgeting;
+  readonly sli: { readonly spans: SpanSelector; readonly good: GoodPredicates };
+  readonly alerting: {
+    readonly tiers: readonly AlertTier[];
+    /** True when the tiers are the derived default set. */
+    readonly defaultTiers: boolean;
+    readonly runbook?: string;
+  };
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Settings of `burnrate collector` that may sit in the spec under `collector:`. */
+export interface CollectorSettings {
+  readonly host?: string;
+  readonly httpPort?: number;
+  readonly grpcPort?: number;
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
+  readonly stateFile?: string;
+  readonly snapshotIntervalMs?: number;
+  readonly maxBodyBytes?: number;
+  readonly maxInFlightBytes?: number;
+  readonly token?: string;
+  readonly tls?: { readonly cert: string; readonly key: string };
+  readonly maxSeries?: number;
+}
+
+/** A whole validated spec file. */
+export interface SloSpec {
+  readonly slos: readonly SloDefinition[];
+  readonly collector?: CollectorSettings;
+}

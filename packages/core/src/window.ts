@@ -1,0 +1,160 @@
+/** Buckets per window: the window sum is exact to 1/300 of the window (1 s of 5 m). */
+export const DEFAULT_BUCKETS = 300;
+
+/**
+ * A sliding window of good and bad counts over `lengthMs`, kept as a ring of
+ * equal buckets with running sums: recording is O(1) and allocation-free, the
+ * sum is O(1), and memory is fixed (two `Float64Array`s) whatever the traffic.
+ *
+ * The window at head bucket H covers buckets H−k+1 … H, the current one
+ * partial, so a sum is off from an exact sliding sum by at most one bucket
+ * (`lengthMs / buckets`). Counts are floats: exact integers up to 2^53.
+ */
+export class RollingWindow {
+  /** Window length in milliseconds. */
+  readonly lengthMs: number;
+  /** Bucket width in milliseconds. */
+  readonly bucketMs: number;
+  private readonly _k: number;
+  private readonly _good: Float64Array;
+  private readonly _bad: Float64Array;
+  private _head = -Infinity;
+  private _goodSum = 0;
+  private _badSum = 0;
+
+  constructor(lengthMs: number, buckets: number = DEFAULT_BUCKETS) {
+    if (!(lengthMs > 0) || !Number.isFinite(lengthMs)) throw new RangeError(`window length must be positive, got ${lengthMs}`);
+    this.lengthMs = lengthMs;
+    this._k = Math.max(1, Math.floor(buckets));
+    this.bucketMs = lengthMs / this._k;
+    this._good = new Float64Array(this._k);
+    this._bad = new Float64Array(this._k);
+  }
+
+  /** Good events in the window as of the last {@link advance} or record. */
+  get good(): number {
+    return this._goodSum;
+  }
+
+  /** Bad events in the window as of the last {@link advance} or record. */
+  get bad(): number {
+    return this._badSum;
+  }
+
+  /** Number of buckets. */
+  get buckets(): number {
+    return this._k;
+  }
+
+  /**
+   * Adds counts at time `timeMs`. Events older than the window (relative to the
+   * newest bucket seen) are ignored and `false` is returned.
+   */
+  record(timeMs: number, good: number, bad: number): boolean {
+    const idx = Math.floor(timeMs / this.bucketMs);
+    if (idx > this._head) this._moveTo(idx);
+    else if (idx <= this._head - this._k) return false;
+    const slot = idx % this._k;
+    this._good[slot] += good;
+    this._bad[slot] += bad;
+    this._goodSum += good;
+    this._badSum += bad;
+    return true;
+  }
+
+  /** Slides the window so that it ends at `timeMs` (never backwards). */
+  advance(timeMs: number): void {
+    const idx = Math.floor(timeMs / this.bucketMs);
+    if (idx > this._head) this._moveTo(idx);
+  }
+
+  /** Clears every count. */
+  reset(): void {
+    this._good.fill(0);
+    this._bad.fill(0);
+    this._goodSum = 0;
+    this._badSum = 0;
+    this._head = -Infinity;
+  }
+
+  private _moveTo(idx: number): void {
+    const k = this._k;
+    if (idx - this._head >= k) {
+      this._good.fill(0);
+      this._bad.fill(0);
+      this._goodSum = 0;
+      this._badSum = 0;
+    } else {
+      for (let i = this._head + 1; i <= idx; i++) {
+        const slot = i % k;
+        this._goodSum -= this._good[slot];
+        this._badSum -= this._bad[slot];
+        this._good[slot] = 0;
+        this._bad[slot] = 0;
+      }
+    }
+    this._head = idx;
+  }
+
+  /** Serializable state: the head bucket and the non-empty buckets. */
+  toJSON(): RollingWindowState {
+    const good: number[] = [];
+    const bad: number[] = [];
+    const k = this._k;
+    for (let i = 0; i < k; i++) {
+      good.push(this._good[i]);
+      bad.push(this._bad[i]);
+    }
+    return { lengthMs: this.lengthMs, buckets: k, head: Number.isFinite(this._head) ? this._head : null, good, bad };
+  }
+
+  /** Restores state written by {@link toJSON}; returns false (and keeps nothing) when it does not fit. */
+  restore(state: RollingWindowState): boolean {
+    if (
+      state === null ||
+      typeof state !== 'object' ||
+      state.lengthMs !== this.lengthMs ||
+      state.buckets !== this._k ||
+      !Array.isArray(state.good) ||
+      !Array.isArray(state.bad) ||
+      state.good.length !== this._k ||
+      state.bad.length !== this._k
+    ) {
+      return false;
+    }
+    for (let i = 0; i < this._k; i++) {
+      const g = state.good[i];
+      const b = state.bad[i];
+      if (typeof g !== 'number' || typeof b !== 'number' || !Number.isFinite(g) || !Number.isFinite(b)) {
+        this.reset();
+        return false;
+      }
+      this._good[i] = g;
+      this._bad[i] = b;
+    }
+    this._head = state.head === null ? -Infinity : state.head;
+    let gs = 0;
+    let bs = 0;
+    for (let i = 0; i < this._k; i++) {
+      gs += this._good[i];
+      bs += this._bad[i];
+    }
+    this._goodSum = gs;
+    this._badSum = bs;
+    return true;
+  }
+
+  /** Bytes held by the bucket arrays. */
+  get byteSize(): number {
+    return this._good.byteLength + this._bad.byteLength;
+  }
+}
+
+/** Serialized form of a {@link RollingWindow}. */
+export interface RollingWindowState {
+  lengthMs: number;
+  buckets: number;
+  head: number | null;
+  good: number[];
+  bad: number[];
+}
