@@ -55,11 +55,24 @@ export class CalendarWindow {
   }
 
   toJSON(): CalendarWindowState {
-    return { unit: this.unit, timeZone: this.timeZone, startMs: Number.isFinite(this._startMs) ? this._startMs : null, good: this._good, bad: this._bad };
+    return {
+      unit: this.unit,
+      timeZone: this.timeZone,
+      startMs: Number.isFinite(this._startMs) ? this._startMs : null,
+      good: this._good,
+      bad: this._bad,
+    };
   }
 
   restore(state: CalendarWindowState): boolean {
-    if (!state || state.unit !== this.unit || state.timeZone !== this.timeZone || typeof state.good !== 'number' || typeof state.bad !== 'number') return false;
+    if (
+      !state ||
+      state.unit !== this.unit ||
+      state.timeZone !== this.timeZone ||
+      typeof state.good !== 'number' ||
+      typeof state.bad !== 'number'
+    )
+      return false;
     if (state.startMs === null) return true;
     if (typeof state.startMs !== 'number') return false;
     const p = calendarPeriod(state.startMs, this.unit, this.timeZone);

@@ -22,7 +22,10 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** Wall-clock fields of `timeMs` in `timeZone`. */
-function wallClock(timeMs: number, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+function wallClock(
+  timeMs: number,
+  timeZone: string
+): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
   const out: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(timeMs))) {
     if (p.type !== 'literal') out[p.type] = Number(p.value);
@@ -50,14 +53,23 @@ function localMidnight(y: number, mo: number, d: number, timeZone: string): numb
  * Monday, months on the 1st, quarters in January, April, July and October, each
  * at local midnight in `timeZone`.
  */
-export function calendarPeriod(timeMs: number, unit: CalendarUnit, timeZone: string): { startMs: number; endMs: number } {
+export function calendarPeriod(
+  timeMs: number,
+  unit: CalendarUnit,
+  timeZone: string
+): { startMs: number; endMs: number } {
   const w = wallClock(timeMs, timeZone);
   if (unit === 'week') {
     const dow = (new Date(Date.UTC(w.y, w.mo - 1, w.d)).getUTCDay() + 6) % 7;
     const start = new Date(Date.UTC(w.y, w.mo - 1, w.d - dow));
     const end = new Date(Date.UTC(w.y, w.mo - 1, w.d - dow + 7));
     return {
-      startMs: localMidnight(start.getUTCFullYear(), start.getUTCMonth() + 1, start.getUTCDate(), timeZone),
+      startMs: localMidnight(
+        start.getUTCFullYear(),
+        start.getUTCMonth() + 1,
+        start.getUTCDate(),
+        timeZone
+      ),
       endMs: localMidnight(end.getUTCFullYear(), end.getUTCMonth() + 1, end.getUTCDate(), timeZone),
     };
   }

@@ -113,7 +113,10 @@ export class CompiledSlo {
   private readonly _routes: RouteTable<true> | undefined;
   private readonly _rpc: readonly CompiledRpcPattern[];
   private readonly _attributes: CompiledAttributes;
-  private readonly _exclude: ReadonlyArray<{ routes: RouteTable<true> | undefined; attributes: CompiledAttributes }>;
+  private readonly _exclude: ReadonlyArray<{
+    routes: RouteTable<true> | undefined;
+    attributes: CompiledAttributes;
+  }>;
   private readonly _checkStatus: boolean;
   private readonly _spanErrorBad: boolean;
   private readonly _clientErrorsBad: boolean;
@@ -168,7 +171,8 @@ export class CompiledSlo {
     const view = facts.view!;
     if (this._service !== undefined && view.serviceName !== this._service) return false;
     if (this._kind >= 0 && view.kind !== this._kind) return false;
-    if (this._routes !== undefined && this._routes.lookup(facts.method, facts.route) === undefined) return false;
+    if (this._routes !== undefined && this._routes.lookup(facts.method, facts.route) === undefined)
+      return false;
     if (this._rpc.length > 0) {
       const svc = facts.rpcService;
       const method = facts.rpcMethod;
@@ -186,7 +190,8 @@ export class CompiledSlo {
     if (this._attributes.keys.length > 0 && !attributesHold(this._attributes, facts)) return false;
     for (let i = 0; i < this._exclude.length; i++) {
       const e = this._exclude[i];
-      if (e.routes !== undefined && e.routes.lookup(facts.method, facts.route) === undefined) continue;
+      if (e.routes !== undefined && e.routes.lookup(facts.method, facts.route) === undefined)
+        continue;
       if (e.attributes.keys.length > 0 && !attributesHold(e.attributes, facts)) continue;
       return false;
     }
@@ -219,7 +224,8 @@ export class CompiledSlo {
       }
       if (!(view.durationMs <= threshold)) return false;
     }
-    if (this._goodAttributes.keys.length > 0 && !attributesHold(this._goodAttributes, facts)) return false;
+    if (this._goodAttributes.keys.length > 0 && !attributesHold(this._goodAttributes, facts))
+      return false;
     return true;
   }
 

@@ -51,7 +51,9 @@ export class SloEngine {
     this.spec = options.spec;
     this._clock = options.clock ?? systemClock;
     this._skewMs = options.maxFutureSkewMs ?? 5_000;
-    this.states = options.spec.slos.map(def => new SloState(new CompiledSlo(def), options.resolutionMs));
+    this.states = options.spec.slos.map(
+      def => new SloState(new CompiledSlo(def), options.resolutionMs)
+    );
   }
 
   /** The injected clock. */
@@ -86,7 +88,13 @@ export class SloEngine {
         const outcome = states[i].slo.classify(facts);
         if (outcome === Outcome.INELIGIBLE) continue;
         if (now !== now) now = this._clock.now();
-        const reason = this._place(states[i], span.endTimeMs, span.durationMs, now, outcome === Outcome.GOOD);
+        const reason = this._place(
+          states[i],
+          span.endTimeMs,
+          span.durationMs,
+          now,
+          outcome === Outcome.GOOD
+        );
         if (reason === undefined) counted++;
         else this._dropped[reason]++;
       }
@@ -101,15 +109,28 @@ export class SloEngine {
    * Records pre-aggregated counts for one SLO (replay, tests): `good` and `bad`
    * events at `timeMs`. Returns the drop reason, or undefined when counted.
    */
-  recordCounts(sloIndex: number, timeMs: number, good: number, bad: number, nowMs: number = this._clock.now()): DropReason | undefined {
+  recordCounts(
+    sloIndex: number,
+    timeMs: number,
+    good: number,
+    bad: number,
+    nowMs: number = this._clock.now()
+  ): DropReason | undefined {
     const state = this.states[sloIndex];
     if (!Number.isFinite(timeMs) || !(good >= 0) || !(bad >= 0)) return 'invalid';
     if (timeMs > nowMs + this._skewMs) return 'future';
     return state.record(timeMs > nowMs ? nowMs : timeMs, nowMs, good, bad);
   }
 
-  private _place(state: SloState, endTimeMs: number, durationMs: number, now: number, good: boolean): DropReason | undefined {
-    if (!(endTimeMs > 0) || endTimeMs === Infinity || !(durationMs >= 0) || durationMs === Infinity) return 'invalid';
+  private _place(
+    state: SloState,
+    endTimeMs: number,
+    durationMs: number,
+    now: number,
+    good: boolean
+  ): DropReason | undefined {
+    if (!(endTimeMs > 0) || endTimeMs === Infinity || !(durationMs >= 0) || durationMs === Infinity)
+      return 'invalid';
     if (endTimeMs > now + this._skewMs) return 'future';
     return state.record(endTimeMs > now ? now : endTimeMs, now, good ? 1 : 0, good ? 0 : 1);
   }
@@ -132,8 +153,16 @@ export class SloEngine {
    * version or shape, leaving the engine as it was.
    */
   importState(state: EngineState): { restored: string[]; skipped: string[] } {
-    if (!state || typeof state !== 'object' || state.version !== STATE_VERSION || typeof state.slos !== 'object' || state.slos === null) {
-      throw new Error(`unsupported state: expected version ${STATE_VERSION}, got ${JSON.stringify((state as { version?: unknown })?.version)}`);
+    if (
+      !state ||
+      typeof state !== 'object' ||
+      state.version !== STATE_VERSION ||
+      typeof state.slos !== 'object' ||
+      state.slos === null
+    ) {
+      throw new Error(
+        `unsupported state: expected version ${STATE_VERSION}, got ${JSON.stringify((state as { version?: unknown })?.version)}`
+      );
     }
     const restored: string[] = [];
     const skipped: string[] = [];

@@ -30,7 +30,8 @@ export const GRPC_SERVER_ERROR_CODES: readonly number[] = [2, 4, 12, 13, 14, 15]
 
 /** Reads a gRPC code from an integer or a string (name or digits); -1 when unknown. */
 export function grpcCodeOf(value: unknown): number {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 16 ? value : -1;
+  if (typeof value === 'number')
+    return Number.isInteger(value) && value >= 0 && value <= 16 ? value : -1;
   if (typeof value === 'bigint') return value >= 0n && value <= 16n ? Number(value) : -1;
   if (typeof value === 'string') {
     const named = CODES.get(value);

@@ -17,7 +17,14 @@ export type {
   StatusPredicate,
 } from './types';
 export { SpanKindValue, SpanStatusValue } from './types';
-export { parseDuration, formatDuration, humanizeDuration, MINUTE_MS, HOUR_MS, DAY_MS } from './duration';
+export {
+  parseDuration,
+  formatDuration,
+  humanizeDuration,
+  MINUTE_MS,
+  HOUR_MS,
+  DAY_MS,
+} from './duration';
 export {
   errorBudgetFraction,
   budgetEvents,
@@ -65,7 +72,13 @@ export { SpecError, suggest } from './spec-error';
 export type { SpecIssue } from './spec-error';
 export { validateSpec, parseSpec, loadSpec, parseBytes } from './spec';
 export { SloState } from './slo-state';
-export type { SloSnapshot, WindowReading, TierReading, DropReason, SloStateData } from './slo-state';
+export type {
+  SloSnapshot,
+  WindowReading,
+  TierReading,
+  DropReason,
+  SloStateData,
+} from './slo-state';
 export { SloEngine, systemClock, STATE_VERSION } from './engine';
 export type { SloEngineOptions, DropCounts, EngineState } from './engine';
 export { classifyStatus, releaseDecision, strictestDecision, DECISION_ORDER } from './status';

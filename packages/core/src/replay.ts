@@ -48,7 +48,12 @@ export interface ReplayResult {
   readonly exhaustedAt: string | null;
   readonly alerts: AlertInterval[];
   /** The tiers evaluated, with their derived thresholds. */
-  readonly tiers: ReadonlyArray<{ severity: Severity; long: string; short: string; burnRate: number }>;
+  readonly tiers: ReadonlyArray<{
+    severity: Severity;
+    long: string;
+    short: string;
+    burnRate: number;
+  }>;
 }
 
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -62,30 +67,44 @@ export function parseReplayCsv(text: string): ReplayRow[] {
   const lines = text.split(/\r?\n/);
   const header = lines[0]?.trim().toLowerCase().replace(/\s+/g, '');
   if (header !== 'timestamp,total,bad') {
-    throw new Error(`line 1: expected the header "timestamp,total,bad", got ${JSON.stringify(lines[0] ?? '')}`);
+    throw new Error(
+      `line 1: expected the header "timestamp,total,bad", got ${JSON.stringify(lines[0] ?? '')}`
+    );
   }
   const rows: ReplayRow[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
     const parts = line.split(',');
-    if (parts.length !== 3) throw new Error(`line ${i + 1}: expected 3 fields, got ${parts.length}: ${JSON.stringify(line)}`);
+    if (parts.length !== 3)
+      throw new Error(
+        `line ${i + 1}: expected 3 fields, got ${parts.length}: ${JSON.stringify(line)}`
+      );
     const [ts, totalText, badText] = parts.map(p => p.trim());
     let timeMs: number;
     if (/^\d+(\.\d+)?$/.test(ts)) timeMs = Number(ts) * 1000;
     else if (ISO_RE.test(ts)) timeMs = Date.parse(ts);
-    else throw new Error(`line ${i + 1}: timestamp must be ISO 8601 with a zone or unix seconds, got ${JSON.stringify(ts)}`);
-    if (!Number.isFinite(timeMs)) throw new Error(`line ${i + 1}: invalid timestamp ${JSON.stringify(ts)}`);
+    else
+      throw new Error(
+        `line ${i + 1}: timestamp must be ISO 8601 with a zone or unix seconds, got ${JSON.stringify(ts)}`
+      );
+    if (!Number.isFinite(timeMs))
+      throw new Error(`line ${i + 1}: invalid timestamp ${JSON.stringify(ts)}`);
     const total = Number(totalText);
     const bad = Number(badText);
-    if (!/^\d+$/.test(totalText) || !Number.isSafeInteger(total)) throw new Error(`line ${i + 1}: total must be a whole number, got ${JSON.stringify(totalText)}`);
-    if (!/^\d+$/.test(badText) || !Number.isSafeInteger(bad)) throw new Error(`line ${i + 1}: bad must be a whole number, got ${JSON.stringify(badText)}`);
+    if (!/^\d+$/.test(totalText) || !Number.isSafeInteger(total))
+      throw new Error(
+        `line ${i + 1}: total must be a whole number, got ${JSON.stringify(totalText)}`
+      );
+    if (!/^\d+$/.test(badText) || !Number.isSafeInteger(bad))
+      throw new Error(`line ${i + 1}: bad must be a whole number, got ${JSON.stringify(badText)}`);
     if (bad > total) throw new Error(`line ${i + 1}: bad (${bad}) exceeds total (${total})`);
     rows.push({ timeMs, total, bad });
   }
   rows.sort((a, b) => a.timeMs - b.timeMs);
   for (let i = 1; i < rows.length; i++) {
-    if (rows[i].timeMs === rows[i - 1].timeMs) throw new Error(`two rows for the minute ${new Date(rows[i].timeMs).toISOString()}`);
+    if (rows[i].timeMs === rows[i - 1].timeMs)
+      throw new Error(`two rows for the minute ${new Date(rows[i].timeMs).toISOString()}`);
   }
   return rows;
 }
@@ -107,7 +126,10 @@ export function replay(rows: readonly ReplayRow[], options: ReplayOptions): Repl
         target,
         window: { type: 'rolling', durationMs: options.windowMs },
         budgeting: { method: 'occurrences' },
-        sli: { spans: { kind: 'any', routes: [], rpc: [], attributes: {}, exclude: [] }, good: { attributes: {} } },
+        sli: {
+          spans: { kind: 'any', routes: [], rpc: [], attributes: {}, exclude: [] },
+          good: { attributes: {} },
+        },
         alerting: { tiers, defaultTiers: true },
         labels: {},
       },
@@ -158,7 +180,9 @@ export function replay(rows: readonly ReplayRow[], options: ReplayOptions): Repl
   }
   close('page');
   close('ticket');
-  alerts.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.severity < b.severity ? -1 : 1));
+  alerts.sort((a, b) =>
+    a.start < b.start ? -1 : a.start > b.start ? 1 : a.severity < b.severity ? -1 : 1
+  );
   return {
     objective: options.objective,
     window: formatDuration(options.windowMs),
@@ -172,7 +196,12 @@ export function replay(rows: readonly ReplayRow[], options: ReplayOptions): Repl
     remainingRatio: remainingRatio(target, total, bad),
     exhaustedAt,
     alerts,
-    tiers: tiers.map(t => ({ severity: t.severity, long: formatDuration(t.longWindowMs), short: formatDuration(t.shortWindowMs), burnRate: t.burnRate })),
+    tiers: tiers.map(t => ({
+      severity: t.severity,
+      long: formatDuration(t.longWindowMs),
+      short: formatDuration(t.shortWindowMs),
+      burnRate: t.burnRate,
+    })),
   };
 }
 

@@ -46,7 +46,11 @@ export class RouteTable<T> {
     const { method, route } = parseRoutePattern(pattern);
     this._size++;
     if (route.includes('*') || method === '*') {
-      this._globs.push({ method: method === '*' ? undefined : method, re: globToRegExp(route), value });
+      this._globs.push({
+        method: method === '*' ? undefined : method,
+        re: globToRegExp(route),
+        value,
+      });
       return;
     }
     let table = this._anyMethod;

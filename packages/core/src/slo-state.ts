@@ -1,4 +1,10 @@
-import { burnRate, errorBudgetFraction, remainingRatio, sliRatio, timeToExhaustionMs } from './budget';
+import {
+  burnRate,
+  errorBudgetFraction,
+  remainingRatio,
+  sliRatio,
+  timeToExhaustionMs,
+} from './budget';
 import { CalendarWindow, type CalendarWindowState } from './calendar-window';
 import type { CompiledSlo } from './classify';
 import { formatDuration, HOUR_MS } from './duration';
@@ -95,8 +101,13 @@ export class SloState {
     const def = slo.definition;
     this._definition = def;
     const ring = (ms: number) =>
-      resolutionMs !== undefined && ms >= resolutionMs ? new RollingWindow(ms, Math.round(ms / resolutionMs)) : new RollingWindow(ms);
-    this._window = def.window.type === 'rolling' ? ring(def.window.durationMs) : new CalendarWindow(def.window.unit, def.window.timeZone);
+      resolutionMs !== undefined && ms >= resolutionMs
+        ? new RollingWindow(ms, Math.round(ms / resolutionMs))
+        : new RollingWindow(ms);
+    this._window =
+      def.window.type === 'rolling'
+        ? ring(def.window.durationMs)
+        : new CalendarWindow(def.window.unit, def.window.timeZone);
     const lengths = alertWindows(def.alerting.tiers);
     if (!lengths.includes(HOUR_MS) && HOUR_MS <= def.window.durationMs) lengths.push(HOUR_MS);
     lengths.sort((a, b) => a - b);
@@ -104,7 +115,9 @@ export class SloState {
     this._labels = lengths.map(formatDuration);
     this._hourIndex = lengths.indexOf(HOUR_MS);
     this._slices =
-      def.budgeting.method === 'timeslices' ? new SliceTracker(def.budgeting.sliceMs, def.budgeting.sliceTarget) : undefined;
+      def.budgeting.method === 'timeslices'
+        ? new SliceTracker(def.budgeting.sliceMs, def.budgeting.sliceTarget)
+        : undefined;
   }
 
   /** The SLO window's length (nominal for calendar windows). */
@@ -160,10 +173,19 @@ export class SloState {
     }
     const windows: WindowReading[] = this._alertWindows.map((w, i) => {
       const e = slices === undefined ? w.good + w.bad : w.lengthMs / slices.sliceMs;
-      return { window: this._labels[i], windowMs: w.lengthMs, eligible: e, bad: w.bad, burnRate: burnRate(target, e, w.bad) };
+      return {
+        window: this._labels[i],
+        windowMs: w.lengthMs,
+        eligible: e,
+        bad: w.bad,
+        burnRate: burnRate(target, e, w.bad),
+      };
     });
     const remaining = remainingRatio(target, eligible, bad);
-    const burnRate1h = this._hourIndex >= 0 ? windows[this._hourIndex].burnRate : windows[windows.length - 1]?.burnRate ?? 0;
+    const burnRate1h =
+      this._hourIndex >= 0
+        ? windows[this._hourIndex].burnRate
+        : (windows[windows.length - 1]?.burnRate ?? 0);
     const tte = timeToExhaustionMs(remaining, windowMs, burnRate1h);
     const byLength = new Map(windows.map(w => [w.windowMs, w.burnRate]));
     const firing: Record<Severity, boolean> = { page: false, ticket: false };
@@ -191,7 +213,14 @@ export class SloState {
       timeToExhaustionMs: tte,
       tiers,
       firing,
-      status: classifyStatus({ remaining, burnRate: burnRate1h, timeToExhaustionMs: tte, pageFiring: firing.page, ticketFiring: firing.ticket, windowMs }),
+      status: classifyStatus({
+        remaining,
+        burnRate: burnRate1h,
+        timeToExhaustionMs: tte,
+        pageFiring: firing.page,
+        ticketFiring: firing.ticket,
+        windowMs,
+      }),
       totals: { good: this._totalGood, bad: this._totalBad },
     };
   }

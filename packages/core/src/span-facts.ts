@@ -33,7 +33,9 @@ export class SpanFacts {
   /** Reads the facts of `view`. */
   read(view: SpanView): void {
     this.view = view;
-    this.method = stringOf(view.attribute(ATTR_HTTP_REQUEST_METHOD)) ?? stringOf(view.attribute(ATTR_HTTP_METHOD));
+    this.method =
+      stringOf(view.attribute(ATTR_HTTP_REQUEST_METHOD)) ??
+      stringOf(view.attribute(ATTR_HTTP_METHOD));
     this.route =
       stringOf(view.attribute(ATTR_HTTP_ROUTE)) ??
       stringOf(view.attribute(ATTR_URL_PATH)) ??

@@ -46,5 +46,7 @@ export function suggest(word: string, known: readonly string[]): string | undefi
       best = k;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3))
+    ? best
+    : undefined;
 }

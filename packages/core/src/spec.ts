@@ -40,7 +40,10 @@ class Checker {
     for (const key of Object.keys(obj)) {
       if (known.includes(key)) continue;
       const hint = suggest(key, known);
-      this.fail(join(path, key), `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${known.join(', ')}`);
+      this.fail(
+        join(path, key),
+        `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${known.join(', ')}`
+      );
     }
   }
 
@@ -74,7 +77,10 @@ class Checker {
       const ms = parseDuration(value);
       if (ms !== undefined) return ms;
     }
-    return this.fail(path, `must be a duration such as 300ms, 30s, 5m, 1h, 28d or 4w, got ${show(value)}`);
+    return this.fail(
+      path,
+      `must be a duration such as 300ms, 30s, 5m, 1h, 28d or 4w, got ${show(value)}`
+    );
   }
 }
 
@@ -111,7 +117,11 @@ const SLO_KEYS = [
 function checkObjective(c: Checker, raw: Raw, path: string): number | undefined {
   const hasObjective = raw.objective !== undefined;
   const hasTarget = raw.target !== undefined;
-  if (hasObjective && hasTarget) return c.fail(join(path, 'objective'), 'give either objective (percent) or target (ratio), not both');
+  if (hasObjective && hasTarget)
+    return c.fail(
+      join(path, 'objective'),
+      'give either objective (percent) or target (ratio), not both'
+    );
   if (hasObjective) {
     const o = raw.objective;
     if (typeof o !== 'number' || !Number.isFinite(o) || o <= 0 || o >= 100) {
@@ -131,7 +141,8 @@ function checkObjective(c: Checker, raw: Raw, path: string): number | undefined 
 
 function checkWindow(c: Checker, raw: Raw, path: string): SloWindow | undefined {
   if (raw.calendar !== undefined) {
-    if (raw.window !== undefined) return c.fail(join(path, 'window'), 'give either window (rolling) or calendar, not both');
+    if (raw.window !== undefined)
+      return c.fail(join(path, 'window'), 'give either window (rolling) or calendar, not both');
     const unit = raw.calendar;
     if (unit !== 'week' && unit !== 'month' && unit !== 'quarter') {
       return c.fail(join(path, 'calendar'), `must be week, month or quarter, got ${show(unit)}`);
@@ -149,8 +160,13 @@ function checkWindow(c: Checker, raw: Raw, path: string): SloWindow | undefined 
     }
     return { type: 'calendar', unit, timeZone, durationMs: CALENDAR_MS[unit] };
   }
-  if (raw.timeZone !== undefined) c.fail(join(path, 'timeZone'), 'only applies to calendar windows');
-  if (raw.window === undefined) return c.fail(join(path, 'window'), 'is required (a rolling duration such as 28d, or calendar: month)');
+  if (raw.timeZone !== undefined)
+    c.fail(join(path, 'timeZone'), 'only applies to calendar windows');
+  if (raw.window === undefined)
+    return c.fail(
+      join(path, 'window'),
+      'is required (a rolling duration such as 28d, or calendar: month)'
+    );
   const ms = c.duration(raw.window, join(path, 'window'));
   if (ms === undefined) return undefined;
   if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) {
@@ -161,18 +177,26 @@ function checkWindow(c: Checker, raw: Raw, path: string): SloWindow | undefined 
 
 function checkBudgeting(c: Checker, value: unknown, path: string): Budgeting | undefined {
   if (value === undefined || value === 'occurrences') return { method: 'occurrences' };
-  if (value === 'timeslices') return { method: 'timeslices', sliceMs: MINUTE_MS, sliceTarget: 0.95 };
+  if (value === 'timeslices')
+    return { method: 'timeslices', sliceMs: MINUTE_MS, sliceTarget: 0.95 };
   const raw = c.object(value, path);
   if (!raw) return undefined;
   c.keys(raw, path, ['method', 'slice', 'sliceTarget']);
   if (raw.method === 'occurrences') return { method: 'occurrences' };
-  if (raw.method !== 'timeslices') return c.fail(join(path, 'method'), `must be occurrences or timeslices, got ${show(raw.method)}`);
+  if (raw.method !== 'timeslices')
+    return c.fail(
+      join(path, 'method'),
+      `must be occurrences or timeslices, got ${show(raw.method)}`
+    );
   const sliceMs = raw.slice === undefined ? MINUTE_MS : c.duration(raw.slice, join(path, 'slice'));
   let sliceTarget = 0.95;
   if (raw.sliceTarget !== undefined) {
     const t = raw.sliceTarget;
     if (typeof t !== 'number' || !(t > 0) || !(t <= 100)) {
-      return c.fail(join(path, 'sliceTarget'), `must be a percent above 0 and at most 100, got ${show(t)}`);
+      return c.fail(
+        join(path, 'sliceTarget'),
+        `must be a percent above 0 and at most 100, got ${show(t)}`
+      );
     }
     sliceTarget = t / 100;
   }
@@ -182,7 +206,11 @@ function checkBudgeting(c: Checker, value: unknown, path: string): Budgeting | u
 
 const MATCHER_KEYS = ['equals', 'notEquals', 'oneOf', 'exists', 'gt', 'gte', 'lt', 'lte', 'regex'];
 
-function checkAttributes(c: Checker, value: unknown, path: string): Record<string, AttributeMatcher> {
+function checkAttributes(
+  c: Checker,
+  value: unknown,
+  path: string
+): Record<string, AttributeMatcher> {
   const out: Record<string, AttributeMatcher> = {};
   if (value === undefined) return out;
   const raw = c.object(value, path);
@@ -203,7 +231,8 @@ function checkAttributes(c: Checker, value: unknown, path: string): Record<strin
     } else if (compare.length > 0 && compare.length === ops.length) {
       const bounds: Record<string, number> = {};
       for (const k of compare) {
-        if (typeof m[k] !== 'number' || !Number.isFinite(m[k])) c.fail(`${p}.${k}`, `must be a number, got ${show(m[k])}`);
+        if (typeof m[k] !== 'number' || !Number.isFinite(m[k]))
+          c.fail(`${p}.${k}`, `must be a number, got ${show(m[k])}`);
         else bounds[k] = m[k] as number;
       }
       out[key] = { op: 'compare', ...bounds };
@@ -217,8 +246,15 @@ function checkAttributes(c: Checker, value: unknown, path: string): Record<strin
         if (!scalar) c.fail(`${p}.${op}`, `must be a string, number or boolean, got ${show(v)}`);
         else out[key] = { op, value: v };
       } else if (op === 'oneOf') {
-        if (!Array.isArray(v) || v.length === 0 || !v.every(x => ['string', 'number', 'boolean'].includes(typeof x))) {
-          c.fail(`${p}.oneOf`, `must be a non-empty list of strings, numbers or booleans, got ${show(v)}`);
+        if (
+          !Array.isArray(v) ||
+          v.length === 0 ||
+          !v.every(x => ['string', 'number', 'boolean'].includes(typeof x))
+        ) {
+          c.fail(
+            `${p}.oneOf`,
+            `must be a non-empty list of strings, numbers or booleans, got ${show(v)}`
+          );
         } else out[key] = { op: 'oneOf', values: v };
       } else if (op === 'exists') {
         if (typeof v !== 'boolean') c.fail(`${p}.exists`, `must be true or false, got ${show(v)}`);
@@ -230,7 +266,10 @@ function checkAttributes(c: Checker, value: unknown, path: string): Record<strin
             new RegExp(v);
             out[key] = { op: 'regex', pattern: v };
           } catch (e) {
-            c.fail(`${p}.regex`, `is not a valid regular expression (${(e as Error).message}), got ${show(v)}`);
+            c.fail(
+              `${p}.regex`,
+              `is not a valid regular expression (${(e as Error).message}), got ${show(v)}`
+            );
           }
         }
       }
@@ -245,7 +284,8 @@ function checkSelector(c: Checker, value: unknown, path: string): SpanSelector |
   c.keys(raw, path, ['kind', 'routes', 'rpc', 'attributes', 'exclude']);
   let kind: SpanSelector['kind'] = 'server';
   if (raw.kind !== undefined) {
-    if (typeof raw.kind === 'string' && (KINDS as readonly string[]).includes(raw.kind)) kind = raw.kind as SpanSelector['kind'];
+    if (typeof raw.kind === 'string' && (KINDS as readonly string[]).includes(raw.kind))
+      kind = raw.kind as SpanSelector['kind'];
     else c.fail(join(path, 'kind'), `must be one of ${KINDS.join(', ')}, got ${show(raw.kind)}`);
   }
   const routes = raw.routes === undefined ? [] : c.stringList(raw.routes, join(path, 'routes'));
@@ -255,7 +295,9 @@ function checkSelector(c: Checker, value: unknown, path: string): SpanSelector |
   if (raw.exclude !== undefined) {
     const list = Array.isArray(raw.exclude) ? raw.exclude : [raw.exclude];
     list.forEach((e, i) => {
-      const p = Array.isArray(raw.exclude) ? `${join(path, 'exclude')}[${i}]` : join(path, 'exclude');
+      const p = Array.isArray(raw.exclude)
+        ? `${join(path, 'exclude')}[${i}]`
+        : join(path, 'exclude');
       const r = c.object(e, p);
       if (!r) return;
       c.keys(r, p, ['routes', 'attributes']);
@@ -263,7 +305,8 @@ function checkSelector(c: Checker, value: unknown, path: string): SpanSelector |
         routes: r.routes === undefined ? [] : c.stringList(r.routes, join(p, 'routes')),
         attributes: checkAttributes(c, r.attributes, join(p, 'attributes')),
       };
-      if (rule.routes.length === 0 && Object.keys(rule.attributes).length === 0) c.fail(p, 'needs routes or attributes');
+      if (rule.routes.length === 0 && Object.keys(rule.attributes).length === 0)
+        c.fail(p, 'needs routes or attributes');
       exclude.push(rule);
     });
   }
@@ -288,11 +331,20 @@ function checkStatus(c: Checker, value: unknown, path: string): StatusPredicate 
     else c.fail(join(path, 'spanError'), `must be bad or ignore, got ${show(raw.spanError)}`);
   }
   if (raw.badCodes !== undefined) {
-    if (!Array.isArray(raw.badCodes)) c.fail(join(path, 'badCodes'), `must be a list of HTTP status codes, got ${show(raw.badCodes)}`);
+    if (!Array.isArray(raw.badCodes))
+      c.fail(
+        join(path, 'badCodes'),
+        `must be a list of HTTP status codes, got ${show(raw.badCodes)}`
+      );
     else
       raw.badCodes.forEach((code, i) => {
-        if (typeof code === 'number' && Number.isInteger(code) && code >= 100 && code <= 599) badCodes.push(code);
-        else c.fail(`${join(path, 'badCodes')}[${i}]`, `must be an HTTP status code 100-599, got ${show(code)}`);
+        if (typeof code === 'number' && Number.isInteger(code) && code >= 100 && code <= 599)
+          badCodes.push(code);
+        else
+          c.fail(
+            `${join(path, 'badCodes')}[${i}]`,
+            `must be an HTTP status code 100-599, got ${show(code)}`
+          );
       });
   }
   return { clientErrors, spanError, badCodes };
@@ -306,7 +358,8 @@ function checkLatency(c: Checker, value: unknown, path: string): LatencyPredicat
   const raw = c.object(value, path);
   if (!raw) return undefined;
   c.keys(raw, path, ['default', 'routes']);
-  const defaultMs = raw.default === undefined ? Infinity : c.duration(raw.default, join(path, 'default'));
+  const defaultMs =
+    raw.default === undefined ? Infinity : c.duration(raw.default, join(path, 'default'));
   const routes: { route: string; thresholdMs: number }[] = [];
   if (raw.routes !== undefined) {
     const r = c.object(raw.routes, join(path, 'routes'));
@@ -317,7 +370,8 @@ function checkLatency(c: Checker, value: unknown, path: string): LatencyPredicat
       }
     }
   }
-  if (raw.default === undefined && routes.length === 0) return c.fail(path, 'needs default or routes');
+  if (raw.default === undefined && routes.length === 0)
+    return c.fail(path, 'needs default or routes');
   return defaultMs === undefined ? undefined : { defaultMs, routes };
 }
 
@@ -325,21 +379,34 @@ function checkGood(c: Checker, value: unknown, path: string): GoodPredicates | u
   const raw = c.object(value, path);
   if (!raw) return undefined;
   c.keys(raw, path, ['status', 'latency', 'attributes']);
-  const status = raw.status === undefined ? undefined : checkStatus(c, raw.status, join(path, 'status'));
-  const latency = raw.latency === undefined ? undefined : checkLatency(c, raw.latency, join(path, 'latency'));
+  const status =
+    raw.status === undefined ? undefined : checkStatus(c, raw.status, join(path, 'status'));
+  const latency =
+    raw.latency === undefined ? undefined : checkLatency(c, raw.latency, join(path, 'latency'));
   const attributes = checkAttributes(c, raw.attributes, join(path, 'attributes'));
-  if (raw.status === undefined && raw.latency === undefined && Object.keys(attributes).length === 0 && raw.attributes === undefined) {
+  if (
+    raw.status === undefined &&
+    raw.latency === undefined &&
+    Object.keys(attributes).length === 0 &&
+    raw.attributes === undefined
+  ) {
     return c.fail(path, 'needs at least one of status, latency, attributes');
   }
   return { status, latency, attributes };
 }
 
-function checkAlerting(c: Checker, value: unknown, path: string, windowMs: number): SloDefinition['alerting'] | undefined {
+function checkAlerting(
+  c: Checker,
+  value: unknown,
+  path: string,
+  windowMs: number
+): SloDefinition['alerting'] | undefined {
   if (value === undefined) return { tiers: deriveTiers(windowMs), defaultTiers: true };
   const raw = c.object(value, path);
   if (!raw) return undefined;
   c.keys(raw, path, ['runbook', 'tiers']);
-  const runbook = raw.runbook === undefined ? undefined : c.string(raw.runbook, join(path, 'runbook'));
+  const runbook =
+    raw.runbook === undefined ? undefined : c.string(raw.runbook, join(path, 'runbook'));
   if (raw.tiers === undefined) return { tiers: deriveTiers(windowMs), defaultTiers: true, runbook };
   if (!Array.isArray(raw.tiers) || raw.tiers.length === 0) {
     return c.fail(join(path, 'tiers'), `must be a non-empty list of tiers, got ${show(raw.tiers)}`);
@@ -351,28 +418,48 @@ function checkAlerting(c: Checker, value: unknown, path: string, windowMs: numbe
     if (!r) return;
     c.keys(r, p, ['severity', 'long', 'short', 'budget', 'burnRate']);
     const severity = r.severity;
-    if (severity !== 'page' && severity !== 'ticket') c.fail(join(p, 'severity'), `must be page or ticket, got ${show(severity)}`);
+    if (severity !== 'page' && severity !== 'ticket')
+      c.fail(join(p, 'severity'), `must be page or ticket, got ${show(severity)}`);
     const long = c.duration(r.long, join(p, 'long'));
     const short = c.duration(r.short, join(p, 'short'));
-    if (long !== undefined && short !== undefined && short >= long) c.fail(join(p, 'short'), `must be shorter than long (${formatDuration(long)}), got ${show(r.short)}`);
-    if (long !== undefined && long > windowMs) c.fail(join(p, 'long'), `must not exceed the SLO window (${formatDuration(windowMs)}), got ${show(r.long)}`);
+    if (long !== undefined && short !== undefined && short >= long)
+      c.fail(
+        join(p, 'short'),
+        `must be shorter than long (${formatDuration(long)}), got ${show(r.short)}`
+      );
+    if (long !== undefined && long > windowMs)
+      c.fail(
+        join(p, 'long'),
+        `must not exceed the SLO window (${formatDuration(windowMs)}), got ${show(r.long)}`
+      );
     const hasBudget = r.budget !== undefined;
     const hasRate = r.burnRate !== undefined;
     if (hasBudget === hasRate) {
-      c.fail(p, 'give exactly one of budget (percent of the budget spent over the long window) or burnRate');
+      c.fail(
+        p,
+        'give exactly one of budget (percent of the budget spent over the long window) or burnRate'
+      );
       return;
     }
     if (hasBudget && (typeof r.budget !== 'number' || !(r.budget > 0) || !(r.budget <= 100))) {
       c.fail(join(p, 'budget'), `must be a percent above 0 and at most 100, got ${show(r.budget)}`);
       return;
     }
-    if (hasRate && (typeof r.burnRate !== 'number' || !(r.burnRate > 0) || !Number.isFinite(r.burnRate))) {
+    if (
+      hasRate &&
+      (typeof r.burnRate !== 'number' || !(r.burnRate > 0) || !Number.isFinite(r.burnRate))
+    ) {
       c.fail(join(p, 'burnRate'), `must be a positive number, got ${show(r.burnRate)}`);
       return;
     }
-    if (long === undefined || short === undefined || (severity !== 'page' && severity !== 'ticket')) return;
-    const budgetConsumed = hasBudget ? (r.budget as number) / 100 : budgetConsumedAt(r.burnRate as number, windowMs, long);
-    const burnRate = hasRate ? (r.burnRate as number) : burnRateThreshold(budgetConsumed, windowMs, long);
+    if (long === undefined || short === undefined || (severity !== 'page' && severity !== 'ticket'))
+      return;
+    const budgetConsumed = hasBudget
+      ? (r.budget as number) / 100
+      : budgetConsumedAt(r.burnRate as number, windowMs, long);
+    const burnRate = hasRate
+      ? (r.burnRate as number)
+      : burnRateThreshold(budgetConsumed, windowMs, long);
     tiers.push({ severity, longWindowMs: long, shortWindowMs: short, burnRate, budgetConsumed });
   });
   return { tiers, defaultTiers: false, runbook };
@@ -384,7 +471,8 @@ function checkLabels(c: Checker, value: unknown, path: string): Record<string, s
   const raw = c.object(value, path);
   if (!raw) return out;
   for (const [k, v] of Object.entries(raw)) {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k)) c.fail(`${path}["${k}"]`, 'label names must match [a-zA-Z_][a-zA-Z0-9_]*');
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k))
+      c.fail(`${path}["${k}"]`, 'label names must match [a-zA-Z_][a-zA-Z0-9_]*');
     else if (typeof v !== 'string') c.fail(`${path}.${k}`, `must be a string, got ${show(v)}`);
     else out[k] = v;
   }
@@ -399,8 +487,12 @@ function checkSlo(c: Checker, value: unknown, path: string): SloDefinition | und
   if (typeof raw.name !== 'string' || !NAME_RE.test(raw.name)) {
     c.fail(join(path, 'name'), `must match [a-z0-9][a-z0-9-]*, got ${show(raw.name)}`);
   } else name = raw.name;
-  const description = raw.description === undefined ? undefined : c.string(raw.description, join(path, 'description'));
-  const service = raw.service === undefined ? undefined : c.string(raw.service, join(path, 'service'));
+  const description =
+    raw.description === undefined
+      ? undefined
+      : c.string(raw.description, join(path, 'description'));
+  const service =
+    raw.service === undefined ? undefined : c.string(raw.service, join(path, 'service'));
   const target = checkObjective(c, raw, path);
   const window = checkWindow(c, raw, path);
   const budgeting = checkBudgeting(c, raw.budgeting, join(path, 'budgeting'));
@@ -413,15 +505,34 @@ function checkSlo(c: Checker, value: unknown, path: string): SloDefinition | und
     good = checkGood(c, sli.good, join(path, 'sli.good'));
   }
   if (budgeting?.method === 'timeslices' && window && budgeting.sliceMs >= window.durationMs) {
-    c.fail(join(path, 'budgeting.slice'), `must be shorter than the window, got ${formatDuration(budgeting.sliceMs)}`);
+    c.fail(
+      join(path, 'budgeting.slice'),
+      `must be shorter than the window, got ${formatDuration(budgeting.sliceMs)}`
+    );
   }
-  const alerting = window ? checkAlerting(c, raw.alerting, join(path, 'alerting'), window.durationMs) : undefined;
+  const alerting = window
+    ? checkAlerting(c, raw.alerting, join(path, 'alerting'), window.durationMs)
+    : undefined;
   const labels = checkLabels(c, raw.labels, join(path, 'labels'));
-  if (!name || target === undefined || !window || !budgeting || !spans || !good || !alerting) return undefined;
-  return { name, description, service, target, window, budgeting, sli: { spans, good }, alerting, labels };
+  if (!name || target === undefined || !window || !budgeting || !spans || !good || !alerting)
+    return undefined;
+  return {
+    name,
+    description,
+    service,
+    target,
+    window,
+    budgeting,
+    sli: { spans, good },
+    alerting,
+    labels,
+  };
 }
 
-const COLLECTOR_KEYS: Record<keyof CollectorSettings, 'port' | 'string' | 'duration' | 'bytes' | 'tls' | 'count'> = {
+const COLLECTOR_KEYS: Record<
+  keyof CollectorSettings,
+  'port' | 'string' | 'duration' | 'bytes' | 'tls' | 'count'
+> = {
   host: 'string',
   httpPort: 'port',
   grpcPort: 'port',
@@ -437,7 +548,15 @@ const COLLECTOR_KEYS: Record<keyof CollectorSettings, 'port' | 'string' | 'durat
 };
 
 const BYTES_RE = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/;
-const BYTE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, KB: 1e3, MB: 1e6, GB: 1e9 };
+const BYTE_UNITS: Record<string, number> = {
+  B: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+};
 
 /** Parses `64MiB`, `512 KiB` or a plain number of bytes. */
 export function parseBytes(value: unknown): number | undefined {
@@ -452,8 +571,17 @@ export function parseBytes(value: unknown): number | undefined {
 function checkCollector(c: Checker, value: unknown, path: string): CollectorSettings | undefined {
   const raw = c.object(value, path);
   if (!raw) return undefined;
-  const aliases: Record<string, keyof CollectorSettings> = { snapshotInterval: 'snapshotIntervalMs', maxBodySize: 'maxBodyBytes', maxInFlight: 'maxInFlightBytes' };
-  const known = [...Object.keys(COLLECTOR_KEYS).filter(k => !Object.values(aliases).includes(k as keyof CollectorSettings)), ...Object.keys(aliases)];
+  const aliases: Record<string, keyof CollectorSettings> = {
+    snapshotInterval: 'snapshotIntervalMs',
+    maxBodySize: 'maxBodyBytes',
+    maxInFlight: 'maxInFlightBytes',
+  };
+  const known = [
+    ...Object.keys(COLLECTOR_KEYS).filter(
+      k => !Object.values(aliases).includes(k as keyof CollectorSettings)
+    ),
+    ...Object.keys(aliases),
+  ];
   c.keys(raw, path, known);
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(raw)) {
@@ -475,7 +603,8 @@ function checkCollector(c: Checker, value: unknown, path: string): CollectorSett
       if (ms !== undefined) out[target] = ms;
     } else if (kind === 'bytes') {
       const n = parseBytes(v);
-      if (n === undefined) c.fail(p, `must be a size such as 64MiB or a number of bytes, got ${show(v)}`);
+      if (n === undefined)
+        c.fail(p, `must be a size such as 64MiB or a number of bytes, got ${show(v)}`);
       else out[target] = n;
     } else if (kind === 'tls') {
       const t = c.object(v, p);
@@ -509,13 +638,15 @@ export function validateSpec(doc: unknown, source?: string): SloSpec {
       const name = (s as Raw | null)?.name;
       if (typeof name === 'string') {
         const first = seen.get(name);
-        if (first !== undefined) c.fail(`slos[${i}].name`, `duplicates slos[${first}].name ${show(name)}`);
+        if (first !== undefined)
+          c.fail(`slos[${i}].name`, `duplicates slos[${first}].name ${show(name)}`);
         else seen.set(name, i);
       }
       if (slo) slos.push(slo);
     });
   }
-  const collector = raw.collector === undefined ? undefined : checkCollector(c, raw.collector, 'collector');
+  const collector =
+    raw.collector === undefined ? undefined : checkCollector(c, raw.collector, 'collector');
   if (c.issues.length > 0) throw new SpecError(c.issues, source);
   return { slos, collector };
 }
@@ -531,15 +662,23 @@ export function parseSpec(text: string, source?: string): SloSpec {
   for (const d of docs) {
     for (const e of d.errors) {
       const pos = e.linePos?.[0];
-      issues.push({ path: pos ? `line ${pos.line}, column ${pos.col}` : '(yaml)', message: e.message.split('\n')[0] });
+      issues.push({
+        path: pos ? `line ${pos.line}, column ${pos.col}` : '(yaml)',
+        message: e.message.split('\n')[0],
+      });
     }
     values.push(d.toJS({ maxAliasCount: 100 }));
   }
   if (issues.length > 0) throw new SpecError(issues, source);
   const nonEmpty = values.filter(v => v !== null && v !== undefined);
-  if (nonEmpty.length === 0) throw new SpecError([{ path: '(root)', message: 'the spec is empty' }], source);
+  if (nonEmpty.length === 0)
+    throw new SpecError([{ path: '(root)', message: 'the spec is empty' }], source);
   if (nonEmpty.some(isOpenSloDocument)) return validateSpec(fromOpenSlo(nonEmpty, source), source);
-  if (nonEmpty.length > 1) throw new SpecError([{ path: '(root)', message: `expected one document, got ${nonEmpty.length}` }], source);
+  if (nonEmpty.length > 1)
+    throw new SpecError(
+      [{ path: '(root)', message: `expected one document, got ${nonEmpty.length}` }],
+      source
+    );
   return validateSpec(nonEmpty[0], source);
 }
 
@@ -549,7 +688,15 @@ export function loadSpec(path: string): SloSpec {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new SpecError([{ path: '(file)', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], path);
+    throw new SpecError(
+      [
+        {
+          path: '(file)',
+          message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        },
+      ],
+      path
+    );
   }
   return parseSpec(text, path);
 }

@@ -29,7 +29,8 @@ export interface StatusInputs {
 export function classifyStatus(s: StatusInputs): SloStatus {
   if (s.remaining <= 0) return 'exhausted';
   if (s.pageFiring || s.timeToExhaustionMs < s.windowMs / 28) return 'critical';
-  if (s.ticketFiring || s.remaining < 0.25 || s.timeToExhaustionMs < s.windowMs / 4) return 'warning';
+  if (s.ticketFiring || s.remaining < 0.25 || s.timeToExhaustionMs < s.windowMs / 4)
+    return 'warning';
   if (s.remaining < 0.5 || s.burnRate > 1) return 'attention';
   return 'healthy';
 }

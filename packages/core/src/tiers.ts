@@ -21,7 +21,12 @@ export interface TierTemplate {
 /** The default tiers (SRE Workbook, chapter 5, table 5-8). */
 export const DEFAULT_TIER_TEMPLATES: readonly TierTemplate[] = [
   { severity: 'page', budgetConsumed: 0.02, longWindowMs: HOUR_MS, shortWindowMs: 5 * MINUTE_MS },
-  { severity: 'page', budgetConsumed: 0.05, longWindowMs: 6 * HOUR_MS, shortWindowMs: 30 * MINUTE_MS },
+  {
+    severity: 'page',
+    budgetConsumed: 0.05,
+    longWindowMs: 6 * HOUR_MS,
+    shortWindowMs: 30 * MINUTE_MS,
+  },
   { severity: 'ticket', budgetConsumed: 0.1, longWindowMs: DAY_MS, shortWindowMs: 2 * HOUR_MS },
   { severity: 'ticket', budgetConsumed: 0.1, longWindowMs: 3 * DAY_MS, shortWindowMs: 6 * HOUR_MS },
 ];
@@ -33,7 +38,11 @@ export const REFERENCE_WINDOW_MS = 28 * DAY_MS;
 export const SCALE_BELOW_MS = 7 * DAY_MS;
 
 /** Burn-rate threshold from the share of budget spent over a long window: `share × W / long`. */
-export function burnRateThreshold(budgetConsumed: number, sloWindowMs: number, longWindowMs: number): number {
+export function burnRateThreshold(
+  budgetConsumed: number,
+  sloWindowMs: number,
+  longWindowMs: number
+): number {
   return (budgetConsumed * sloWindowMs) / longWindowMs;
 }
 

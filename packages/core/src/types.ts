@@ -87,7 +87,13 @@ export type AttributeMatcher =
   | { readonly op: 'notEquals'; readonly value: string | number | boolean }
   | { readonly op: 'oneOf'; readonly values: ReadonlyArray<string | number | boolean> }
   | { readonly op: 'exists'; readonly exists: boolean }
-  | { readonly op: 'compare'; readonly gt?: number; readonly gte?: number; readonly lt?: number; readonly lte?: number }
+  | {
+      readonly op: 'compare';
+      readonly gt?: number;
+      readonly gte?: number;
+      readonly lt?: number;
+      readonly lte?: number;
+    }
   | { readonly op: 'regex'; readonly pattern: string };
 
 /** Which spans are eligible (the SLI denominator). */

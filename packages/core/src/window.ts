@@ -23,7 +23,8 @@ export class RollingWindow {
   private _badSum = 0;
 
   constructor(lengthMs: number, buckets: number = DEFAULT_BUCKETS) {
-    if (!(lengthMs > 0) || !Number.isFinite(lengthMs)) throw new RangeError(`window length must be positive, got ${lengthMs}`);
+    if (!(lengthMs > 0) || !Number.isFinite(lengthMs))
+      throw new RangeError(`window length must be positive, got ${lengthMs}`);
     this.lengthMs = lengthMs;
     this._k = Math.max(1, Math.floor(buckets));
     this.bucketMs = lengthMs / this._k;
@@ -105,7 +106,13 @@ export class RollingWindow {
       good.push(this._good[i]);
       bad.push(this._bad[i]);
     }
-    return { lengthMs: this.lengthMs, buckets: k, head: Number.isFinite(this._head) ? this._head : null, good, bad };
+    return {
+      lengthMs: this.lengthMs,
+      buckets: k,
+      head: Number.isFinite(this._head) ? this._head : null,
+      good,
+      bad,
+    };
   }
 
   /** Restores state written by {@link toJSON}; returns false (and keeps nothing) when it does not fit. */
@@ -125,7 +132,12 @@ export class RollingWindow {
     for (let i = 0; i < this._k; i++) {
       const g = state.good[i];
       const b = state.bad[i];
-      if (typeof g !== 'number' || typeof b !== 'number' || !Number.isFinite(g) || !Number.isFinite(b)) {
+      if (
+        typeof g !== 'number' ||
+        typeof b !== 'number' ||
+        !Number.isFinite(g) ||
+        !Number.isFinite(b)
+      ) {
         this.reset();
         return false;
       }
