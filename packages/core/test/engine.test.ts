@@ -1,0 +1,199 @@
+import * as assert from 'node:assert';
+import * as path from 'node:path';
+import { HOUR_MS, loadSpec, MINUTE_MS, parseSpec, SloEngine, type Clock } from '../src';
+import { http } from './span-view';
+
+const spec = loadSpec(path.join(__dirname, '..', '..', 'test', 'fixtures', 'design.yaml'));
+const NOW = Date.UTC(2026, 5, 1, 12);
+
+function clockAt(t: number): Clock & { t: number } {
+  return {
+    t,
+    now() {
+      return this.t;
+    },
+  };
+}
+
+describe('SloEngine', () => {
+  describe('.record', () => {
+    it('should count each span for every SLO it is eligible for', () => {
+      const engine = new SloEngine({ spec, clock: clockAt(NOW) });
+      const ok = { attributes: { 'app.payload.valid': true }, endTimeMs: NOW - 1000 };
+      assert.strictEqual(engine.record(http('POST /api/orders', 201, ok)), 2);
+      assert.strictEqual(
+        engine.record(http('GET /api/search', 200, { endTimeMs: NOW, durationMs: 50 })),
+        1
+      );
+      assert.strictEqual(engine.record(http('GET /healthz', 200, { endTimeMs: NOW })), 0);
+      const [a, l, p] = engine.snapshot();
+      assert.deepStrictEqual([a.good, a.bad, l.good, l.bad, p.good, p.bad], [1, 0, 1, 0, 1, 0]);
+    });
+
+    it('should compute the numbers of DESIGN.md from the counts', () => {
+      const engine = new SloEngine({ spec, clock: clockAt(NOW) });
+      // 1,000 eligible availability spans, 4 of them 5xx, all in the last 5 minutes
+      for (let i = 0; i < 1000; i++) {
+        engine.record(
+          http('GET /api/orders/:id', i < 4 ? 503 : 200, { endTimeMs: NOW - (i % 240) * 1000 })
+        );
+      }
+      const a = engine.snapshot()[0];
+      assert.strictEqual(a.eligible, 1000);
+      assert.strictEqual(a.bad, 4);
+      assert.strictEqual(a.sli, 0.996);
+      // budget = 0.001 x 1000 = 1 bad event; consumed 4 → remaining = 1 - 4 = -3
+      assert.ok(Math.abs(a.remaining - -3) < 1e-9);
+      // burn = (4 / 1000) / 0.001 = 4 on every window
+      for (const w of a.windows)
+        assert.ok(Math.abs(w.burnRate - 4) < 1e-9, `${w.window}: ${w.burnRate}`);
+      assert.deepStrictEqual(
+        a.windows.map(w => w.window),
+        ['5m', '30m', '1h', '2h', '6h', '1d', '3d']
+      );
+      assert.strictEqual(a.timeToExhaustionMs, 0);
+      assert.strictEqual(a.status, 'exhausted');
+      // burn 4 on every window: below 13.44 and 5.6, above 2.8 and 0.933 → ticket only
+      assert.deepStrictEqual(a.firing, { page: false, ticket: true });
+    });
+
+    it('should give remaining 1 and burn 0 with no events', () => {
+      const s = new SloEngine({ spec, clock: clockAt(NOW) }).snapshot()[0];
+      assert.strictEqual(s.remaining, 1);
+      assert.ok(s.windows.every(w => w.burnRate === 0));
+      assert.strictEqual(s.timeToExhaustionMs, Infinity);
+      assert.strictEqual(s.status, 'healthy');
+    });
+
+    it('should drop events older than the window, in the future, or invalid, by reason', () => {
+      const engine = new SloEngine({ spec, clock: clockAt(NOW) });
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW - 29 * 24 * HOUR_MS }));
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW + 60_000 }));
+      engine.record(http('GET /api/search', 200, { endTimeMs: NaN }));
+      engine.record(http('GET /api/search', 200, { durationMs: -5 }));
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW + 2000 })); // within the skew: counted at now
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW - 27 * 24 * HOUR_MS })); // late but inside: counted
+      assert.deepStrictEqual({ ...engine.dropped }, { late: 1, future: 1, invalid: 2 });
+      const latency = engine.snapshot()[1];
+      assert.strictEqual(latency.eligible, 2);
+      assert.strictEqual(latency.windows[0].eligible, 1);
+    });
+
+    it('should never throw, whatever the span', () => {
+      const engine = new SloEngine({ spec, clock: clockAt(NOW) });
+      const hostile = {
+        kind: 1,
+        name: 'x',
+        endTimeMs: NOW,
+        durationMs: 1,
+        statusCode: 0,
+        serviceName: 'checkout',
+        attribute(): never {
+          throw new Error('boom');
+        },
+      };
+      assert.strictEqual(engine.record(hostile), 0);
+      assert.strictEqual(engine.dropped.invalid, 1);
+    });
+
+    it('should not allocate per span in steady state', () => {
+      const engine = new SloEngine({ spec, clock: clockAt(NOW) });
+      const view = http('GET /api/orders/:id', 200, { endTimeMs: NOW });
+      for (let i = 0; i < 200_000; i++) engine.record(view);
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 1_000_000; i++) engine.record(view);
+      const grown = process.memoryUsage().heapUsed - before;
+      // a single 16-byte allocation per span would be 16 MB; allow GC noise
+      assert.ok(grown < 4_000_000, `heap grew ${grown} bytes over 1M spans`);
+    });
+  });
+
+  describe('timeslices', () => {
+    it('should count bad slices and budget minutes', () => {
+      const ts = parseSpec(`
+slos:
+  - name: t
+    objective: 99
+    window: 1d
+    budgeting: { method: timeslices, slice: 1m, sliceTarget: 95 }
+    sli:
+      spans: { kind: any }
+      good: { status: ok }
+`);
+      const clock = clockAt(NOW);
+      const engine = new SloEngine({ spec: ts, clock });
+      const start = NOW - 30 * MINUTE_MS;
+      // 10 minutes: minutes 0-2 have 10 % errors (bad slices), the rest 1 % (good slices)
+      for (let m = 0; m < 10; m++) {
+        for (let k = 0; k < 100; k++) {
+          const bad = m < 3 ? k < 10 : k < 1;
+          engine.recordCounts(0, start + m * MINUTE_MS + k * 100, bad ? 0 : 1, bad ? 1 : 0, NOW);
+        }
+      }
+      const s = engine.snapshot()[0];
+      assert.strictEqual(s.bad, 3);
+      assert.strictEqual(s.eligible, 1440);
+      // budget = 1 % of 1440 slices = 14.4 slices; 3 spent
+      assert.ok(Math.abs(s.remaining - (1 - 3 / 14.4)) < 1e-9);
+    });
+  });
+
+  describe('calendar windows', () => {
+    it('should count from the start of the month and forget the previous month', () => {
+      const cal = parseSpec(`
+slos:
+  - name: c
+    objective: 99
+    calendar: month
+    sli:
+      spans: { kind: any }
+      good: { status: ok }
+`);
+      const clock = clockAt(Date.UTC(2026, 0, 31, 23, 59));
+      const engine = new SloEngine({ spec: cal, clock });
+      engine.recordCounts(0, clock.t, 9, 1, clock.t);
+      assert.strictEqual(engine.snapshot()[0].eligible, 10);
+      clock.t = Date.UTC(2026, 1, 1, 0, 1);
+      engine.recordCounts(0, clock.t, 1, 0, clock.t);
+      assert.strictEqual(engine.snapshot()[0].eligible, 1);
+      assert.strictEqual(
+        engine.recordCounts(0, Date.UTC(2026, 0, 31, 23, 59), 1, 0, clock.t),
+        'late'
+      );
+    });
+  });
+
+  describe('.exportState / .importState', () => {
+    it('should restore the same numbers', () => {
+      const clock = clockAt(NOW);
+      const engine = new SloEngine({ spec, clock });
+      for (let i = 0; i < 5000; i++)
+        engine.record(
+          http('GET /api/orders/:id', i % 50 === 0 ? 500 : 200, { endTimeMs: NOW - i * 10_000 })
+        );
+      const saved = JSON.parse(JSON.stringify(engine.exportState()));
+      const restored = new SloEngine({ spec, clock });
+      assert.deepStrictEqual(restored.importState(saved).restored, [
+        'checkout-availability',
+        'orders-latency',
+        'orders-payload',
+      ]);
+      const a = engine.snapshot();
+      const b = restored.snapshot();
+      assert.deepStrictEqual(
+        b.map(s => [s.eligible, s.bad, s.remaining, s.windows.map(w => w.burnRate)]),
+        a.map(s => [s.eligible, s.bad, s.remaining, s.windows.map(w => w.burnRate)])
+      );
+    });
+
+    it('should refuse another version and keep its state', () => {
+      const engine = new SloEngine({ spec, clock: clockAt(NOW) });
+      engine.record(http('GET /api/orders/:id', 200, { endTimeMs: NOW }));
+      assert.throws(
+        () => engine.importState({ version: 99, savedAtMs: 0, slos: {} }),
+        /unsupported state: expected version 1, got 99/
+      );
+      assert.strictEqual(engine.snapshot()[0].eligible, 1);
+    });
+  });
+});
