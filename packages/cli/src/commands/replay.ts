@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { formatDuration, humanizeDuration, parseReplayCsv, replay } from '@burnrate/core';
+import { percent, table, UsageError, type CliIo } from '../io';
+import { parseObjective, parseWindow } from './budget';
+
+/** Options of `burnrate replay`. */
+export interface ReplayCommandOptions {
+  objective: string | undefined;
+  window: string | undefined;
+  input: string | undefined;
+  json: boolean;
+}
+
+const PROGRESS_MIN_ROWS = 5000;
+
+/**
+ * `burnrate replay --objective O --window W --input FILE.csv [--json]`: replays
+ * per-minute events through the engine and reports budget, exhaustion and alerts.
+ */
+export function replayCommand(options: ReplayCommandOptions, io: CliIo): number {
+  const objective = parseObjective(options.objective);
+  const windowMs = parseWindow(options.window);
+  if (!options.input)
+    throw new UsageError('replay needs --input FILE.csv (header timestamp,total,bad)');
+  let text: string;
+  try {
+    text = readFileSync(options.input, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `${options.input}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`
+    );
+  }
+  let rows;
+  try {
+    rows = parseReplayCsv(text);
+  } catch (e) {
+    throw new UsageError(`${options.input}: ${(e as Error).message}`);
+  }
+  const showProgress = io.errIsTty && rows.length >= PROGRESS_MIN_ROWS;
+  const result = replay(rows, {
+    objective,
+    windowMs,
+    progressEvery: 2000,
+    onProgress: showProgress
+      ? (done, total) => {
+          const width = 30;
+          const filled = Math.round((done / total) * width);
+          io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} minutes`);
+        }
+      : undefined,
+  });
+  if (showProgress) io.err('\r\x1b[K');
+  if (options.json) {
+    io.out(`${JSON.stringify(result)}\n`);
+    return 0;
+  }
+  const lines = [
+    `Replay of ${result.rows} minutes (${result.start ?? '-'} .. ${result.end ?? '-'}) at ${objective} % over ${formatDuration(windowMs)}`,
+    `  events:     ${result.total} total, ${result.bad} bad, SLI ${percent(result.sli, 6)}`,
+    `  budget:     ${Number(result.budget.toPrecision(10))} bad events, remaining ${percent(result.remainingRatio)}`,
+    `  exhausted:  ${result.exhaustedAt ?? 'never'}`,
+    `  tiers:      ${result.tiers.map(t => `${t.severity} ${Number(t.burnRate.toFixed(3))}x ${t.long}/${t.short}`).join(', ')}`,
+  ];
+  if (result.alerts.length === 0) lines.push('  alerts:     none');
+  else {
+    lines.push('  alerts:');
+    const rowsOut = result.alerts.map(a => [
+      a.severity,
+      a.start,
+      a.end,
+      humanizeDuration(Date.parse(a.end) - Date.parse(a.start) + 60_000),
+    ]);
+    lines.push(
+      table([['severity', 'start', 'end', 'for'], ...rowsOut])
+        .split('\n')
+        .map(l => `    ${l}`)
+        .join('\n')
+    );
+  }
+  io.out(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,61 @@
+import { formatDuration, loadSpec, SpecError, type SloDefinition } from '@burnrate/core';
+import { UsageError, type CliIo } from '../io';
+
+/** One line describing a validated SLO. */
+export function describeSlo(d: SloDefinition): string {
+  const window =
+    d.window.type === 'rolling'
+      ? `${formatDuration(d.window.durationMs)} rolling`
+      : `calendar ${d.window.unit} (${d.window.timeZone})`;
+  const selector: string[] = [
+    d.service ? `service ${d.service}` : 'any service',
+    `${d.sli.spans.kind} spans`,
+  ];
+  if (d.sli.spans.routes.length > 0)
+    selector.push(
+      `${d.sli.spans.routes.length} route${d.sli.spans.routes.length === 1 ? '' : 's'}`
+    );
+  if (d.sli.spans.rpc.length > 0) selector.push(`rpc ${d.sli.spans.rpc.join(', ')}`);
+  if (d.sli.spans.exclude.length > 0)
+    selector.push(
+      `${d.sli.spans.exclude.length} exclusion${d.sli.spans.exclude.length === 1 ? '' : 's'}`
+    );
+  const good: string[] = [];
+  if (d.sli.good.status) good.push('status');
+  if (d.sli.good.latency) {
+    const l = d.sli.good.latency;
+    good.push(
+      `latency ≤ ${Number.isFinite(l.defaultMs) ? formatDuration(l.defaultMs) : '∞'}${l.routes.length ? ` (+${l.routes.length} per-route)` : ''}`
+    );
+  }
+  const attrs = Object.keys(d.sli.good.attributes);
+  if (attrs.length > 0) good.push(`attributes ${attrs.join(', ')}`);
+  const tiers = d.alerting.tiers
+    .map(
+      t =>
+        `${t.severity} ${Number(t.burnRate.toFixed(3))}x ${formatDuration(t.longWindowMs)}/${formatDuration(t.shortWindowMs)}`
+    )
+    .join(', ');
+  const budgeting =
+    d.budgeting.method === 'timeslices'
+      ? `, timeslices of ${formatDuration(d.budgeting.sliceMs)}`
+      : '';
+  return `${d.name}: ${Number((d.target * 100).toPrecision(10))} % over ${window}${budgeting}; ${selector.join(', ')}; good: ${good.join(', ')}; alerts: ${tiers}`;
+}
+
+/** `burnrate validate FILE`: exit 0 with a line per SLO, or 1 with every error. */
+export function validateCommand(file: string | undefined, io: CliIo): number {
+  if (!file) throw new UsageError('validate needs a spec file: burnrate validate burnrate.yaml');
+  try {
+    const spec = loadSpec(file);
+    io.out(`${file}: ${spec.slos.length} SLO${spec.slos.length === 1 ? '' : 's'} valid\n`);
+    for (const d of spec.slos) io.out(`  ${describeSlo(d)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof SpecError) {
+      io.err(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
