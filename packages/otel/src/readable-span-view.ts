@@ -1,0 +1,62 @@
+import type { HrTime } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { AttributeValue, SpanView } from '@burnrate/core';
+
+const SERVICE_NAME = 'service.name';
+
+/**
+ * The {@link SpanView} of an SDK `ReadableSpan`: one object, reused for every
+ * span, pointing at the current one. Times are converted from `HrTime`
+ * (`[seconds, nanoseconds]`) to milliseconds without allocating, and nothing
+ * is copied. Every getter tolerates a malformed span: a missing or wrongly
+ * typed field reads as `NaN` or `undefined`, which the engine counts as an
+ * invalid (dropped) event instead of throwing.
+ */
+export class ReadableSpanView implements SpanView {
+  /** The span being classified, or undefined between spans. */
+  span: ReadableSpan | undefined = undefined;
+
+  get kind(): number {
+    const k = this.span?.kind;
+    return typeof k === 'number' ? k : -1;
+  }
+
+  get name(): string {
+    const n = this.span?.name;
+    return typeof n === 'string' ? n : '';
+  }
+
+  get endTimeMs(): number {
+    return hrTimeToMs(this.span?.endTime);
+  }
+
+  get durationMs(): number {
+    return hrTimeToMs(this.span?.duration);
+  }
+
+  get statusCode(): number {
+    const code = this.span?.status?.code;
+    return typeof code === 'number' ? code : 0;
+  }
+
+  get serviceName(): string | undefined {
+    const v = this.span?.resource?.attributes?.[SERVICE_NAME];
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  attribute(key: string): AttributeValue | undefined {
+    const attributes = this.span?.attributes;
+    if (attributes === undefined || attributes === null || typeof attributes !== 'object')
+      return undefined;
+    return attributes[key] as AttributeValue | undefined;
+  }
+}
+
+/** `[seconds, nanoseconds]` → milliseconds; NaN when not a pair of finite numbers. */
+export function hrTimeToMs(t: HrTime | undefined): number {
+  if (t === undefined || t === null || typeof t !== 'object') return NaN;
+  const s = t[0];
+  const ns = t[1];
+  if (typeof s !== 'number' || typeof ns !== 'number') return NaN;
+  return s * 1e3 + ns / 1e6;
+}

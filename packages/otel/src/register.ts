@@ -1,0 +1,39 @@
+/**
+ * `node --import @burnrate/otel/register app.js` (or `--require`): starts the
+ * OpenTelemetry SDK with burnrate's span processor before the app runs, with no
+ * change to the app. Configured by environment variables (see
+ * {@link readRegisterConfig}): `BURNRATE_CONFIG`, `OTEL_METRICS_EXPORTER`,
+ * `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT`, `OTEL_TRACES_EXPORTER`,
+ * `OTEL_SERVICE_NAME`. A spec that does not validate stops the app here, with
+ * every problem on stderr and exit code 1. On SIGTERM and SIGINT the SDK is
+ * flushed and shut down; when nothing else listens for the signal the process
+ * then ends by it.
+ */
+import { readRegisterConfig, startBurnrate, type BurnrateHandle } from './start';
+
+const LOADED = Symbol.for('@burnrate/otel/register');
+
+function fail(message: string): never {
+  process.stderr.write(`burnrate: ${message}\n`);
+  process.exit(1);
+}
+
+function register(): void {
+  const g = globalThis as { [LOADED]?: boolean };
+  if (g[LOADED]) return;
+  g[LOADED] = true;
+  let handle: BurnrateHandle;
+  try {
+    handle = startBurnrate(readRegisterConfig());
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void handle.shutdown().then(() => {
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, onSignal);
+}
+
+register();

@@ -1,0 +1,77 @@
+/**
+ * Names of the instruments and attributes that burnrate publishes, in
+ * OpenTelemetry style (dotted names, UCUM units). The Prometheus exporter
+ * renders dots as underscores and adds `_total` to counters:
+ * `slo.error_budget.remaining` becomes `slo_error_budget_remaining`,
+ * `slo.events` becomes `slo_events_total`. docs/metrics.md explains each one.
+ */
+
+/** Gauge: the SLO's objective as a ratio (99.9 % → 0.999). Unit `1`. */
+export const METRIC_SLO_OBJECTIVE = 'slo.objective';
+/** Gauge: the SLI over the SLO window, good / eligible (1 without events). Unit `1`. */
+export const METRIC_SLO_SLI = 'slo.sli';
+/**
+ * Gauge: remaining error budget ratio over the SLO window,
+ * `1 − bad / ((1 − objective) × eligible)`; 1 → 0 → negative when overspent. Unit `1`.
+ */
+export const METRIC_SLO_ERROR_BUDGET_REMAINING = 'slo.error_budget.remaining';
+/**
+ * Gauge: burn rate over each alert window (attribute {@link ATTR_SLO_WINDOW}),
+ * `(bad_w / eligible_w) / (1 − objective)`; 0 without events. Unit `1`.
+ */
+export const METRIC_SLO_BURN_RATE = 'slo.burn_rate';
+/**
+ * Gauge: seconds until the budget is spent at the 1 h burn rate,
+ * `remaining × window / burn_rate(1h)`; 0 once spent. Capped at
+ * {@link TIME_TO_EXHAUSTION_MAX_SECONDS}, which is also what "not burning" (infinite) reports.
+ * Unit `s`.
+ */
+export const METRIC_SLO_TIME_TO_EXHAUSTION = 'slo.time_to_exhaustion';
+/** Gauge: 1 while any alert tier of the severity ({@link ATTR_SLO_SEVERITY}) fires, else 0. Unit `1`. */
+export const METRIC_SLO_ALERT_FIRING = 'slo.alert.firing';
+/**
+ * Counter: eligible events since the process started (or the state was restored),
+ * by outcome ({@link ATTR_SLO_OUTCOME}). Unit `{event}`. Prometheus: `slo_events_total`.
+ */
+export const METRIC_SLO_EVENTS = 'slo.events';
+/**
+ * Counter: events that were not counted, by reason ({@link ATTR_SLO_DROP_REASON}).
+ * One span dropped for two SLOs counts two. Carries no `slo.name`: drops are
+ * counted per engine. Unit `{event}`. Prometheus: `slo_spans_dropped_total`.
+ */
+export const METRIC_SLO_SPANS_DROPPED = 'slo.spans.dropped';
+
+/** Attribute on every `slo.*` series: the SLO's name from the spec. */
+export const ATTR_SLO_NAME = 'slo.name';
+/** Attribute of `slo.burn_rate`: the alert window as a duration (`5m`, `1h`, `3d`). */
+export const ATTR_SLO_WINDOW = 'slo.window';
+/** Attribute of `slo.alert.firing`: `page` or `ticket`. */
+export const ATTR_SLO_SEVERITY = 'slo.severity';
+/** Attribute of `slo.events`: `good` or `bad`. */
+export const ATTR_SLO_OUTCOME = 'slo.outcome';
+/** Attribute of `slo.spans.dropped`: `late`, `future` or `invalid`. */
+export const ATTR_SLO_DROP_REASON = 'slo.drop.reason';
+
+/** `slo.outcome` value of good events. */
+export const SLO_OUTCOME_GOOD = 'good';
+/** `slo.outcome` value of bad events. */
+export const SLO_OUTCOME_BAD = 'bad';
+
+/** Unit of ratios (objective, SLI, remaining budget, burn rate, firing). */
+export const UNIT_RATIO = '1';
+/** Unit of `slo.time_to_exhaustion`. */
+export const UNIT_SECONDS = 's';
+/** Unit of the event counters. */
+export const UNIT_EVENTS = '{event}';
+
+/**
+ * What `slo.time_to_exhaustion` reports when the budget is not burning
+ * (an infinite time to exhaustion), and the cap of every other value:
+ * 100 × 365 days in seconds. OTLP and most back ends cannot carry infinity,
+ * and omitting the point would leave the last finite value standing in
+ * cumulative exporters.
+ */
+export const TIME_TO_EXHAUSTION_MAX_SECONDS = 100 * 365 * 86_400;
+
+/** Instrumentation scope name of every instrument. */
+export const METER_NAME = '@burnrate/otel';

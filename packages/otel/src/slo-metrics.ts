@@ -1,0 +1,205 @@
+import type {
+  Attributes,
+  BatchObservableResult,
+  Meter,
+  MeterProvider,
+  Observable,
+  ObservableCounter,
+  ObservableGauge,
+} from '@opentelemetry/api';
+import type { SloEngine, SloSnapshot } from '@burnrate/core';
+import {
+  ATTR_SLO_DROP_REASON,
+  ATTR_SLO_NAME,
+  ATTR_SLO_OUTCOME,
+  ATTR_SLO_SEVERITY,
+  ATTR_SLO_WINDOW,
+  METER_NAME,
+  METRIC_SLO_ALERT_FIRING,
+  METRIC_SLO_BURN_RATE,
+  METRIC_SLO_ERROR_BUDGET_REMAINING,
+  METRIC_SLO_EVENTS,
+  METRIC_SLO_OBJECTIVE,
+  METRIC_SLO_SLI,
+  METRIC_SLO_SPANS_DROPPED,
+  METRIC_SLO_TIME_TO_EXHAUSTION,
+  SLO_OUTCOME_BAD,
+  SLO_OUTCOME_GOOD,
+  TIME_TO_EXHAUSTION_MAX_SECONDS,
+  UNIT_EVENTS,
+  UNIT_RATIO,
+  UNIT_SECONDS,
+} from './semconv';
+import { VERSION } from './version';
+
+/** Drop counts by reason, as read at collection time. */
+export type DropCountsReader = () => Readonly<Record<string, number>>;
+
+/** Options of {@link SloMetrics}. */
+export interface SloMetricsOptions {
+  /** The engine whose numbers are published. */
+  engine: SloEngine;
+  /** Where the instruments are created. */
+  meterProvider: MeterProvider;
+  /** Instrumentation scope name. @default '@burnrate/otel' */
+  meterName?: string;
+  /** Drop counts by reason for `slo.spans.dropped`. @default the engine's {@link SloEngine.dropped} */
+  dropped?: DropCountsReader;
+}
+
+/** Attribute sets of one SLO, built once. */
+interface SloAttributes {
+  readonly base: Attributes;
+  readonly windows: Map<string, Attributes>;
+  readonly page: Attributes;
+  readonly ticket: Attributes;
+  readonly good: Attributes;
+  readonly bad: Attributes;
+}
+
+/**
+ * The SLO instruments of the metrics contract (docs/metrics.md) on one
+ * `MeterProvider`: gauges of objective, SLI, remaining budget, burn rate per
+ * alert window, time to exhaustion and firing alerts, and the `slo.events` and
+ * `slo.spans.dropped` counters. Every instrument is observed in one batch
+ * callback that reads ONE engine snapshot per collection, so the numbers of
+ * one scrape always agree with each other.
+ *
+ * Used by {@link SloSpanProcessor} and by the collector with its own engine.
+ */
+export class SloMetrics {
+  private readonly _engine: SloEngine;
+  private readonly _meter: Meter;
+  private readonly _dropped: DropCountsReader;
+  private readonly _objective: ObservableGauge;
+  private readonly _sli: ObservableGauge;
+  private readonly _remaining: ObservableGauge;
+  private readonly _burnRate: ObservableGauge;
+  private readonly _timeToExhaustion: ObservableGauge;
+  private readonly _firing: ObservableGauge;
+  private readonly _events: ObservableCounter;
+  private readonly _droppedCounter: ObservableCounter;
+  private readonly _observables: Observable[];
+  private readonly _attributes: SloAttributes[];
+  private readonly _dropAttributes = new Map<string, Attributes>();
+  private _registered = false;
+
+  constructor(options: SloMetricsOptions) {
+    this._engine = options.engine;
+    this._dropped = options.dropped ?? (() => options.engine.dropped);
+    this._meter = options.meterProvider.getMeter(options.meterName ?? METER_NAME, VERSION);
+    const m = this._meter;
+    this._objective = m.createObservableGauge(METRIC_SLO_OBJECTIVE, {
+      description: 'SLO objective as a ratio (99.9 % is 0.999)',
+      unit: UNIT_RATIO,
+    });
+    this._sli = m.createObservableGauge(METRIC_SLO_SLI, {
+      description: 'Good / eligible events over the SLO window (1 without events)',
+      unit: UNIT_RATIO,
+    });
+    this._remaining = m.createObservableGauge(METRIC_SLO_ERROR_BUDGET_REMAINING, {
+      description:
+        'Remaining error budget ratio over the SLO window: 1 - bad / ((1 - objective) * eligible)',
+      unit: UNIT_RATIO,
+    });
+    this._burnRate = m.createObservableGauge(METRIC_SLO_BURN_RATE, {
+      description: 'Burn rate over the alert window slo.window: (bad / eligible) / (1 - objective)',
+      unit: UNIT_RATIO,
+    });
+    this._timeToExhaustion = m.createObservableGauge(METRIC_SLO_TIME_TO_EXHAUSTION, {
+      description: `Seconds until the budget is spent at the 1h burn rate (${TIME_TO_EXHAUSTION_MAX_SECONDS} when not burning)`,
+      unit: UNIT_SECONDS,
+    });
+    this._firing = m.createObservableGauge(METRIC_SLO_ALERT_FIRING, {
+      description: '1 while a multiwindow burn-rate alert tier of slo.severity fires, else 0',
+      unit: UNIT_RATIO,
+    });
+    this._events = m.createObservableCounter(METRIC_SLO_EVENTS, {
+      description: 'Eligible events by outcome since the process started',
+      unit: UNIT_EVENTS,
+    });
+    this._droppedCounter = m.createObservableCounter(METRIC_SLO_SPANS_DROPPED, {
+      description: 'Events not counted (span x SLO), by slo.drop.reason',
+      unit: UNIT_EVENTS,
+    });
+    this._observables = [
+      this._objective,
+      this._sli,
+      this._remaining,
+      this._burnRate,
+      this._timeToExhaustion,
+      this._firing,
+      this._events,
+      this._droppedCounter,
+    ];
+    this._attributes = this._engine.states.map(state => {
+      const name = state.slo.name;
+      return {
+        base: { [ATTR_SLO_NAME]: name },
+        windows: new Map<string, Attributes>(),
+        page: { [ATTR_SLO_NAME]: name, [ATTR_SLO_SEVERITY]: 'page' },
+        ticket: { [ATTR_SLO_NAME]: name, [ATTR_SLO_SEVERITY]: 'ticket' },
+        good: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_GOOD },
+        bad: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_BAD },
+      };
+    });
+    this._meter.addBatchObservableCallback(this._observe, this._observables);
+    this._registered = true;
+  }
+
+  /** The meter the instruments live on. */
+  get meter(): Meter {
+    return this._meter;
+  }
+
+  /** Removes the callback: the instruments report nothing more. Idempotent. */
+  shutdown(): void {
+    if (!this._registered) return;
+    this._registered = false;
+    this._meter.removeBatchObservableCallback(this._observe, this._observables);
+  }
+
+  private readonly _observe = (result: BatchObservableResult): void => {
+    const snapshots = this._engine.snapshot();
+    for (let i = 0; i < snapshots.length; i++)
+      this._observeSlo(result, snapshots[i], this._attributes[i]);
+    const dropped = this._dropped();
+    for (const reason of Object.keys(dropped)) {
+      let attrs = this._dropAttributes.get(reason);
+      if (attrs === undefined) {
+        attrs = { [ATTR_SLO_DROP_REASON]: reason };
+        this._dropAttributes.set(reason, attrs);
+      }
+      result.observe(this._droppedCounter, dropped[reason], attrs);
+    }
+  };
+
+  private _observeSlo(result: BatchObservableResult, s: SloSnapshot, a: SloAttributes): void {
+    result.observe(this._objective, s.target, a.base);
+    result.observe(this._sli, s.sli, a.base);
+    result.observe(this._remaining, s.remaining, a.base);
+    for (const w of s.windows) {
+      let attrs = a.windows.get(w.window);
+      if (attrs === undefined) {
+        attrs = { ...a.base, [ATTR_SLO_WINDOW]: w.window };
+        a.windows.set(w.window, attrs);
+      }
+      result.observe(this._burnRate, w.burnRate, attrs);
+    }
+    result.observe(this._timeToExhaustion, timeToExhaustionSeconds(s.timeToExhaustionMs), a.base);
+    result.observe(this._firing, s.firing.page ? 1 : 0, a.page);
+    result.observe(this._firing, s.firing.ticket ? 1 : 0, a.ticket);
+    result.observe(this._events, s.totals.good, a.good);
+    result.observe(this._events, s.totals.bad, a.bad);
+  }
+}
+
+/**
+ * `slo.time_to_exhaustion` in seconds: the engine's milliseconds, with infinity
+ * (not burning) and anything longer reported as {@link TIME_TO_EXHAUSTION_MAX_SECONDS}.
+ */
+export function timeToExhaustionSeconds(ms: number): number {
+  if (!(ms >= 0)) return 0;
+  const seconds = ms / 1000;
+  return seconds > TIME_TO_EXHAUSTION_MAX_SECONDS ? TIME_TO_EXHAUSTION_MAX_SECONDS : seconds;
+}

@@ -1,0 +1,219 @@
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import {
+  ConsoleMetricExporter,
+  PeriodicExportingMetricReader,
+  type MetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { SloSpanProcessor } from './slo-span-processor';
+
+/** What the `register` entry starts, read from the environment by {@link readRegisterConfig}. */
+export interface RegisterConfig {
+  /** `BURNRATE_CONFIG`, resolved against the working directory. @default './burnrate.yaml' */
+  specPath: string;
+  /** `OTEL_METRICS_EXPORTER`: `prometheus`, `otlp`, `console`, `none`. @default ['prometheus'] */
+  metricsExporters: string[];
+  /** `OTEL_EXPORTER_PROMETHEUS_HOST`. @default '127.0.0.1' */
+  prometheusHost: string;
+  /** `OTEL_EXPORTER_PROMETHEUS_PORT`. @default 9464 */
+  prometheusPort: number;
+  /** `OTEL_TRACES_EXPORTER`: `otlp`, `console`, `none`. @default [] (none) */
+  tracesExporters: string[];
+  /** `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` or `OTEL_EXPORTER_OTLP_PROTOCOL`. @default 'http/protobuf' */
+  otlpTracesProtocol: string;
+  /** `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL` or `OTEL_EXPORTER_OTLP_PROTOCOL`. @default 'http/protobuf' */
+  otlpMetricsProtocol: string;
+  /** `OTEL_SERVICE_NAME`; undefined leaves it to the resource detectors. */
+  serviceName: string | undefined;
+}
+
+/** Handle on what {@link startBurnrate} started. */
+export interface BurnrateHandle {
+  readonly sdk: NodeSDK;
+  readonly processor: SloSpanProcessor;
+  /** Flushes and shuts the SDK down, at most `timeoutMs` (default 5000). Runs once. */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+const METRICS_EXPORTERS = ['prometheus', 'otlp', 'console', 'none'];
+const TRACES_EXPORTERS = ['otlp', 'console', 'none'];
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'];
+
+function list(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map(s => s.trim())
+        .filter(s => s.length > 0)
+    ),
+  ];
+}
+
+function text(value: string | undefined): string | undefined {
+  const t = value?.trim();
+  return t === undefined || t === '' ? undefined : t;
+}
+
+/**
+ * Reads the `register` entry's settings from environment variables. Throws an
+ * `Error` naming the variable and the value when one is not understood.
+ */
+export function readRegisterConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd()
+): RegisterConfig {
+  const problems: string[] = [];
+  const metricsExporters = list(env.OTEL_METRICS_EXPORTER);
+  if (metricsExporters.length === 0) metricsExporters.push('prometheus');
+  for (const e of metricsExporters) {
+    if (!METRICS_EXPORTERS.includes(e))
+      problems.push(
+        `OTEL_METRICS_EXPORTER: unsupported exporter "${e}"; expected ${METRICS_EXPORTERS.join(', ')}`
+      );
+  }
+  const tracesExporters = list(env.OTEL_TRACES_EXPORTER).filter(e => e !== 'none');
+  for (const e of tracesExporters) {
+    if (!TRACES_EXPORTERS.includes(e))
+      problems.push(
+        `OTEL_TRACES_EXPORTER: unsupported exporter "${e}"; expected ${TRACES_EXPORTERS.join(', ')}`
+      );
+  }
+  const portText = text(env.OTEL_EXPORTER_PROMETHEUS_PORT);
+  let prometheusPort = 9464;
+  if (portText !== undefined) {
+    const n = Number(portText);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      problems.push(`OTEL_EXPORTER_PROMETHEUS_PORT: must be a port 1-65535, got "${portText}"`);
+    else prometheusPort = n;
+  }
+  const baseProtocol = text(env.OTEL_EXPORTER_OTLP_PROTOCOL);
+  const otlpTracesProtocol =
+    text(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? baseProtocol ?? 'http/protobuf';
+  const otlpMetricsProtocol =
+    text(env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL) ?? baseProtocol ?? 'http/protobuf';
+  if (tracesExporters.includes('otlp') && !OTLP_PROTOCOLS.includes(otlpTracesProtocol))
+    problems.push(
+      `OTLP traces protocol: expected ${OTLP_PROTOCOLS.join(', ')}, got "${otlpTracesProtocol}"`
+    );
+  if (metricsExporters.includes('otlp') && !OTLP_PROTOCOLS.includes(otlpMetricsProtocol))
+    problems.push(
+      `OTLP metrics protocol: expected ${OTLP_PROTOCOLS.join(', ')}, got "${otlpMetricsProtocol}"`
+    );
+  if (problems.length > 0)
+    throw new Error(`invalid burnrate environment:\n  ${problems.join('\n  ')}`);
+  return {
+    specPath: resolve(cwd, text(env.BURNRATE_CONFIG) ?? 'burnrate.yaml'),
+    metricsExporters: metricsExporters.includes('none') ? [] : metricsExporters,
+    prometheusHost: text(env.OTEL_EXPORTER_PROMETHEUS_HOST) ?? '127.0.0.1',
+    prometheusPort,
+    tracesExporters,
+    otlpTracesProtocol,
+    otlpMetricsProtocol,
+    serviceName: text(env.OTEL_SERVICE_NAME),
+  };
+}
+
+/** Requires a package that `@opentelemetry/sdk-node` depends on (the OTLP exporters). */
+const sdkRequire = createRequire(require.resolve('@opentelemetry/sdk-node'));
+
+const OTLP_TRACE_PACKAGES: Record<string, string> = {
+  'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto',
+  'http/json': '@opentelemetry/exporter-trace-otlp-http',
+  grpc: '@opentelemetry/exporter-trace-otlp-grpc',
+};
+
+const OTLP_METRIC_PACKAGES: Record<string, string> = {
+  'http/protobuf': '@opentelemetry/exporter-metrics-otlp-proto',
+  'http/json': '@opentelemetry/exporter-metrics-otlp-http',
+  grpc: '@opentelemetry/exporter-metrics-otlp-grpc',
+};
+
+function metricReaders(config: RegisterConfig): MetricReader[] {
+  return config.metricsExporters.map(name => {
+    if (name === 'prometheus') {
+      return new PrometheusExporter({ host: config.prometheusHost, port: config.prometheusPort });
+    }
+    const exporter: PushMetricExporter =
+      name === 'console'
+        ? new ConsoleMetricExporter()
+        : new (sdkRequire(OTLP_METRIC_PACKAGES[config.otlpMetricsProtocol]).OTLPMetricExporter)();
+    return new PeriodicExportingMetricReader({ exporter });
+  });
+}
+
+function traceProcessors(config: RegisterConfig): SpanProcessor[] {
+  return config.tracesExporters.map(name => {
+    if (name === 'console') return new SimpleSpanProcessor(new ConsoleSpanExporter());
+    const exporter: SpanExporter = new (sdkRequire(
+      OTLP_TRACE_PACKAGES[config.otlpTracesProtocol]
+    ).OTLPTraceExporter)();
+    return new BatchSpanProcessor(exporter);
+  });
+}
+
+/**
+ * The app's own `@opentelemetry/auto-instrumentations-node`, when installed
+ * (it includes the HTTP instrumentation); otherwise the HTTP instrumentation alone.
+ */
+function instrumentations(cwd: string): unknown[] {
+  try {
+    const path = require.resolve('@opentelemetry/auto-instrumentations-node', { paths: [cwd] });
+    const auto = require(path) as { getNodeAutoInstrumentations(): unknown[] };
+    return auto.getNodeAutoInstrumentations();
+  } catch {
+    return [new HttpInstrumentation()];
+  }
+}
+
+/**
+ * Starts the OpenTelemetry SDK the way `@burnrate/otel/register` does: the
+ * {@link SloSpanProcessor} on the spec file, the HTTP (or the app's
+ * auto-) instrumentation, metric readers and trace exporters per
+ * {@link RegisterConfig}. Throws `SpecError` before starting anything when the
+ * spec does not validate.
+ */
+export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd()): BurnrateHandle {
+  const processor = new SloSpanProcessor({ spec: config.specPath });
+  const sdk = new NodeSDK({
+    serviceName: config.serviceName,
+    spanProcessors: [processor, ...traceProcessors(config)],
+    metricReaders: metricReaders(config),
+    instrumentations: instrumentations(cwd) as never,
+  });
+  sdk.start();
+  let done: Promise<void> | undefined;
+  return {
+    sdk,
+    processor,
+    shutdown(timeoutMs = 5_000): Promise<void> {
+      done ??= new Promise<void>(resolvePromise => {
+        const timer = setTimeout(resolvePromise, timeoutMs);
+        timer.unref();
+        sdk.shutdown().then(
+          () => {
+            clearTimeout(timer);
+            resolvePromise();
+          },
+          () => {
+            clearTimeout(timer);
+            resolvePromise();
+          }
+        );
+      });
+      return done;
+    },
+  };
+}

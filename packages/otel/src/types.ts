@@ -1,0 +1,24 @@
+import type { MeterProvider } from '@opentelemetry/api';
+import type { Clock } from '@burnrate/core';
+import type { SpecInput } from './resolve-spec';
+
+/** Options of {@link SloSpanProcessor}. */
+export interface SloSpanProcessorOptions {
+  /**
+   * The SLOs: a path to `burnrate.yaml`, a raw spec object (validated here), or
+   * a spec already returned by `validateSpec`/`loadSpec`. An invalid spec throws
+   * `SpecError` from the constructor.
+   */
+  spec: SpecInput;
+  /**
+   * Where the SLO instruments live. @default the global MeterProvider, resolved
+   * when spans start and on `forceFlush` (so a processor constructed before
+   * `NodeSDK.start()` ends up on the provider the SDK installs), and followed
+   * when the global provider is replaced.
+   */
+  meterProvider?: MeterProvider;
+  /** Source of "now" for windows and snapshots. @default the system clock */
+  clock?: Clock;
+  /** Spans ending up to this far in the future are counted at "now". @default 5000 */
+  maxFutureSkewMs?: number;
+}
