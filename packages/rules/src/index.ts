@@ -1,2 +1,30 @@
-/** placeholder until the package lands */
-export {};
+export { generateRules, generateRuleObject, PROMETHEUS_RULE_API_VERSION } from './generate-rules';
+export { buildRuleGroups, sloRules, GROUP_PREFIX } from './rule-groups';
+export { errorRatioExpr, formatNumber, promDuration } from './promql';
+export { recordedWindows, exhaustionWindow } from './windows';
+export {
+  METRIC_SLO_EVENTS_TOTAL,
+  LABEL_SLO_NAME,
+  LABEL_SLO_OUTCOME,
+  LABEL_SLO_WINDOW,
+  LABEL_SEVERITY,
+  LABEL_SLO_LONG_WINDOW,
+  LABEL_SLO_SHORT_WINDOW,
+  RECORD_ERROR_RATIO,
+  RECORD_BURN_RATE,
+  RECORD_SLI,
+  RECORD_BUDGET_REMAINING,
+  RECORD_TIME_TO_EXHAUSTION,
+  RECORD_OBJECTIVE,
+  RECORD_BURN_RATE_THRESHOLD,
+  ALERT_BUDGET_BURN,
+} from './semconv';
+export type {
+  RulesFormat,
+  RulesOptions,
+  RecordingRule,
+  AlertingRule,
+  RuleGroup,
+  RuleFile,
+  PrometheusRuleResource,
+} from './types';

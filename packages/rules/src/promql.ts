@@ -1,0 +1,65 @@
+import { formatDuration } from '@burnrate/core';
+import { LABEL_SLO_NAME, LABEL_SLO_OUTCOME, METRIC_SLO_EVENTS_TOTAL } from './semconv';
+
+/**
+ * A number as PromQL and YAML text: 15 significant digits, which drops binary
+ * noise (`13.440000000000001` → `13.44`) and keeps every digit a spec can carry.
+ */
+export function formatNumber(value: number): string {
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(Number(value.toPrecision(15)));
+}
+
+/**
+ * A window as a Prometheus duration. `formatDuration` writes compound durations
+ * (`2m8s571ms` for the 1 h alert window of a 1 d SLO), which Prometheus accepts
+ * since 2.x in range selectors and labels alike; milliseconds are rounded.
+ */
+export function promDuration(ms: number): string {
+  return formatDuration(ms);
+}
+
+/** Escapes a label value for a PromQL string literal. */
+export function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** A label matcher list `{a="x",b="y"}`. */
+export function matchers(labels: Readonly<Record<string, string>>): string {
+  return `{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${quote(v)}`)
+    .join(',')}}`;
+}
+
+/**
+ * The error ratio of one SLO over `window`, summed across every replica:
+ *
+ *   (sum(rate(bad[w])) or vector(0)) / (sum(rate(eligible[w])) > 0) or vector(0)
+ *
+ * Why this shape (Sloth #133 and #657 are what happens otherwise):
+ * - `sum` without `by`: the rule selects one SLO and sets `slo_name` itself, so
+ *   every operand is label-less and `or vector(0)` matches it one to one (a
+ *   `sum by (slo_name)` result would sit beside the `vector(0)` element and the
+ *   rule labels would turn them into duplicate series).
+ * - numerator `or vector(0)`: a replica that has never counted a bad event
+ *   exports no bad series; the ratio is then 0, not absent.
+ * - denominator `> 0`: with no eligible traffic in the window the filter drops
+ *   the sample instead of dividing 0 by 0 (NaN), and the outer `or vector(0)`
+ *   yields 0 — exactly core's "no events: burn rate 0". No epsilon, so a small
+ *   real rate is never distorted (a `clamp_min(…, 1e-x)` would be for a 90 d
+ *   window with one event: 1/7776000 per second).
+ */
+export function errorRatioExpr(sloName: string, windowMs: number): string {
+  const w = promDuration(windowMs);
+  const eligible = matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'good|bad' }).replace(
+    `${LABEL_SLO_OUTCOME}=`,
+    `${LABEL_SLO_OUTCOME}=~`
+  );
+  const bad = matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'bad' });
+  return (
+    `(sum(rate(${METRIC_SLO_EVENTS_TOTAL}${bad}[${w}])) or vector(0))\n` +
+    `/\n(sum(rate(${METRIC_SLO_EVENTS_TOTAL}${eligible}[${w}])) > 0)\n` +
+    `or vector(0)`
+  );
+}

@@ -1,0 +1,153 @@
+import { errorBudgetFraction, type SloDefinition, type SloSpec } from '@burnrate/core';
+import { tierAnnotations } from './annotations';
+import { errorRatioExpr, formatNumber, matchers, promDuration } from './promql';
+import {
+  ALERT_BUDGET_BURN,
+  LABEL_SEVERITY,
+  LABEL_SLO_LONG_WINDOW,
+  LABEL_SLO_NAME,
+  LABEL_SLO_SHORT_WINDOW,
+  LABEL_SLO_WINDOW,
+  RECORD_BUDGET_REMAINING,
+  RECORD_BURN_RATE,
+  RECORD_BURN_RATE_THRESHOLD,
+  RECORD_ERROR_RATIO,
+  RECORD_OBJECTIVE,
+  RECORD_SLI,
+  RECORD_TIME_TO_EXHAUSTION,
+} from './semconv';
+import type { AlertingRule, RecordingRule, RuleFile, RuleGroup, RulesOptions } from './types';
+import { exhaustionWindow, recordedWindows } from './windows';
+
+/** Prefix of every generated group name. */
+export const GROUP_PREFIX = 'burnrate-';
+
+/**
+ * Builds the rule groups for a spec: one group per SLO, evaluated in order, so
+ * the alerts read burn rates recorded in the same evaluation:
+ *
+ * 1. `slo:error_ratio:rate{slo_window}` for every alert window (and 1 h) and the SLO window,
+ * 2. `slo:burn_rate:rate{slo_window}` = error ratio / (1 − objective) for the alert windows,
+ * 3. `slo:sli:ratio`, `slo:error_budget_remaining:ratio` (1 − ratio_W / (1 − objective)),
+ *    `slo:time_to_exhaustion:seconds` (remaining × W / burn(1h)),
+ * 4. constants `slo:objective:ratio` and `slo:burn_rate_threshold:ratio` (for dashboards),
+ * 5. one `SloErrorBudgetBurn` alert per tier: both windows at or above the tier's burn rate.
+ *
+ * Calendar windows use their nominal length (week 7 d, month 30 d, quarter 90 d) as a
+ * rolling window: PromQL has no calendar-aligned range. Timeslices budgets are refused.
+ */
+export function buildRuleGroups(spec: SloSpec, options: RulesOptions = {}): RuleFile {
+  const wanted = options.slos;
+  if (wanted !== undefined) {
+    const unknown = wanted.filter(n => !spec.slos.some(s => s.name === n));
+    if (unknown.length > 0) {
+      throw new Error(
+        `unknown SLO ${unknown.map(n => JSON.stringify(n)).join(', ')}; the spec has ${spec.slos.map(s => s.name).join(', ')}`
+      );
+    }
+  }
+  const groups: RuleGroup[] = [];
+  spec.slos.forEach((slo, i) => {
+    if (wanted !== undefined && !wanted.includes(slo.name)) return;
+    if (slo.budgeting.method !== 'occurrences') {
+      throw new Error(
+        `slos[${i}].budgeting (${slo.name}): timeslices budgets cannot be computed from the slo_events_total counters; ` +
+          'the Prometheus rules support budgeting: occurrences only'
+      );
+    }
+    const group: RuleGroup = { name: `${GROUP_PREFIX}${slo.name}`, rules: sloRules(slo) };
+    if (options.interval !== undefined) group.interval = options.interval;
+    groups.push(group);
+  });
+  return { groups };
+}
+
+/** Every rule of one SLO, in evaluation order. */
+export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule> {
+  const name = slo.name;
+  const base: Record<string, string> = { ...slo.labels, [LABEL_SLO_NAME]: name };
+  const fraction = formatNumber(errorBudgetFraction(slo.target));
+  const windowMs = slo.window.durationMs;
+  const windows = recordedWindows(slo);
+  const rules: Array<RecordingRule | AlertingRule> = [];
+  const select = (record: string, window?: number) =>
+    `${record}${matchers(window === undefined ? { [LABEL_SLO_NAME]: name } : { [LABEL_SLO_NAME]: name, [LABEL_SLO_WINDOW]: promDuration(window) })}`;
+
+  const ratioWindows = windows.includes(windowMs) ? windows : [...windows, windowMs];
+  for (const w of ratioWindows) {
+    rules.push({
+      record: RECORD_ERROR_RATIO,
+      expr: errorRatioExpr(name, w),
+      labels: { ...base, [LABEL_SLO_WINDOW]: promDuration(w) },
+    });
+  }
+  for (const w of windows) {
+    rules.push({
+      record: RECORD_BURN_RATE,
+      expr: `${select(RECORD_ERROR_RATIO, w)} / ${fraction}`,
+      labels: { ...base, [LABEL_SLO_WINDOW]: promDuration(w) },
+    });
+  }
+  rules.push({
+    record: RECORD_SLI,
+    expr: `1 - ${select(RECORD_ERROR_RATIO, windowMs)}`,
+    labels: { ...base },
+  });
+  rules.push({
+    record: RECORD_BUDGET_REMAINING,
+    expr: `1 - ${select(RECORD_ERROR_RATIO, windowMs)} / ${fraction}`,
+    labels: { ...base },
+  });
+  // remaining × W / burn(1h): +Inf when not burning (x/0), 0 once the budget is spent
+  // (`> 0` drops the sample and `or … * 0 + 0` gives a positive zero).
+  const remaining = select(RECORD_BUDGET_REMAINING);
+  rules.push({
+    record: RECORD_TIME_TO_EXHAUSTION,
+    expr:
+      `(${remaining} > 0) * ${formatNumber(windowMs / 1000)}\n` +
+      `/ ignoring(${LABEL_SLO_WINDOW}) ${select(RECORD_BURN_RATE, exhaustionWindow(slo))}\n` +
+      `or ${remaining} * 0 + 0`,
+    labels: { ...base },
+  });
+  rules.push({
+    record: RECORD_OBJECTIVE,
+    expr: `vector(${formatNumber(slo.target)})`,
+    labels: { ...base },
+  });
+  const seen = new Set<string>();
+  for (const tier of slo.alerting.tiers) {
+    const long = promDuration(tier.longWindowMs);
+    const short = promDuration(tier.shortWindowMs);
+    const key = `${tier.severity}/${long}/${short}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rules.push({
+      record: RECORD_BURN_RATE_THRESHOLD,
+      expr: `vector(${formatNumber(tier.burnRate)})`,
+      labels: {
+        ...base,
+        [LABEL_SEVERITY]: tier.severity,
+        [LABEL_SLO_WINDOW]: long,
+        [LABEL_SLO_LONG_WINDOW]: long,
+        [LABEL_SLO_SHORT_WINDOW]: short,
+      },
+    });
+  }
+  for (const tier of slo.alerting.tiers) {
+    const threshold = formatNumber(tier.burnRate);
+    const burn = (w: number) =>
+      `max without (${LABEL_SLO_WINDOW}) (${select(RECORD_BURN_RATE, w)}) >= ${threshold}`;
+    rules.push({
+      alert: ALERT_BUDGET_BURN,
+      expr: `${burn(tier.longWindowMs)}\nand\n${burn(tier.shortWindowMs)}`,
+      labels: {
+        ...base,
+        [LABEL_SEVERITY]: tier.severity,
+        [LABEL_SLO_LONG_WINDOW]: promDuration(tier.longWindowMs),
+        [LABEL_SLO_SHORT_WINDOW]: promDuration(tier.shortWindowMs),
+      },
+      annotations: tierAnnotations(slo, tier),
+    });
+  }
+  return rules;
+}

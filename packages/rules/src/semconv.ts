@@ -1,0 +1,43 @@
+/**
+ * Prometheus names that the generated rules read and write. The inputs are the
+ * `slo.events` counters of the metrics contract (DESIGN.md) as the OpenTelemetry
+ * Prometheus exporter renders them; the outputs are recording rules named
+ * `level:metric:operations`, level `slo` (one series per SLO, summed across
+ * every replica, `job` and `instance`).
+ */
+
+/** The `slo.events` counter as rendered by the Prometheus exporter. */
+export const METRIC_SLO_EVENTS_TOTAL = 'slo_events_total';
+/** Label carrying the SLO name (`slo.name`). */
+export const LABEL_SLO_NAME = 'slo_name';
+/** Label carrying the event outcome (`slo.outcome`: `good` or `bad`). */
+export const LABEL_SLO_OUTCOME = 'slo_outcome';
+/** Label carrying a window length as `formatDuration` writes it (`slo.window`: `5m`, `28d`). */
+export const LABEL_SLO_WINDOW = 'slo_window';
+/** Label carrying the alert severity (`page` or `ticket`). */
+export const LABEL_SEVERITY = 'severity';
+/** Label of an alert or threshold series naming the tier's long window. */
+export const LABEL_SLO_LONG_WINDOW = 'slo_long_window';
+/** Label of an alert or threshold series naming the tier's short window. */
+export const LABEL_SLO_SHORT_WINDOW = 'slo_short_window';
+
+/**
+ * Error ratio `bad / eligible` over the window named by `slo_window`, summed across
+ * instances; 0 without traffic. Recorded for every alert window and the SLO window.
+ */
+export const RECORD_ERROR_RATIO = 'slo:error_ratio:rate';
+/** Burn rate over the window named by `slo_window`: error ratio / (1 − objective). */
+export const RECORD_BURN_RATE = 'slo:burn_rate:rate';
+/** The SLI over the SLO window: 1 − error ratio (1 without traffic). */
+export const RECORD_SLI = 'slo:sli:ratio';
+/** Remaining error budget over the SLO window: 1 − error ratio / (1 − objective); 1 → 0 → negative. */
+export const RECORD_BUDGET_REMAINING = 'slo:error_budget_remaining:ratio';
+/** Seconds until the budget is spent at the 1 h burn rate; +Inf when not burning, 0 when spent. */
+export const RECORD_TIME_TO_EXHAUSTION = 'slo:time_to_exhaustion:seconds';
+/** The objective as a ratio (0.999), a constant series per SLO. */
+export const RECORD_OBJECTIVE = 'slo:objective:ratio';
+/** Burn-rate threshold of each alert tier (labels `severity`, `slo_long_window`, `slo_short_window`). */
+export const RECORD_BURN_RATE_THRESHOLD = 'slo:burn_rate_threshold:ratio';
+
+/** Name of the generated multiwindow burn-rate alert. */
+export const ALERT_BUDGET_BURN = 'SloErrorBudgetBurn';
