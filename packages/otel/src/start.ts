@@ -170,8 +170,10 @@ function traceProcessors(config: RegisterConfig): SpanProcessor[] {
  */
 function instrumentations(cwd: string): unknown[] {
   try {
-    const path = require.resolve('@opentelemetry/auto-instrumentations-node', { paths: [cwd] });
-    const auto = require(path) as { getNodeAutoInstrumentations(): unknown[] };
+    const appRequire = createRequire(resolve(cwd, 'package.json'));
+    const auto = appRequire('@opentelemetry/auto-instrumentations-node') as {
+      getNodeAutoInstrumentations(): unknown[];
+    };
     return auto.getNodeAutoInstrumentations();
   } catch {
     return [new HttpInstrumentation()];
