@@ -1,0 +1,44 @@
+import * as assert from 'node:assert';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { hrTimeToMs, ReadableSpanView } from '../src';
+
+describe('ReadableSpanView', () => {
+  describe('hrTimeToMs', () => {
+    it('should convert [seconds, nanoseconds] to milliseconds', () => {
+      assert.strictEqual(hrTimeToMs([1_700_000_000, 250_000_000]), 1_700_000_000_250);
+      assert.strictEqual(hrTimeToMs([0, 1_500_000]), 1.5);
+    });
+
+    it('should give NaN for anything else', () => {
+      assert.ok(Number.isNaN(hrTimeToMs(undefined)));
+      assert.ok(Number.isNaN(hrTimeToMs(['1', 2] as never)));
+      assert.ok(Number.isNaN(hrTimeToMs(5 as never)));
+    });
+  });
+
+  it('should read the span it points at without copying', () => {
+    const view = new ReadableSpanView();
+    const attributes = { 'http.route': '/a' };
+    view.span = {
+      name: 'GET',
+      kind: 1,
+      endTime: [10, 0],
+      duration: [0, 2_000_000],
+      status: { code: 2 },
+      attributes,
+      resource: { attributes: { 'service.name': 'svc' } },
+    } as unknown as ReadableSpan;
+    assert.strictEqual(view.kind, 1);
+    assert.strictEqual(view.name, 'GET');
+    assert.strictEqual(view.endTimeMs, 10_000);
+    assert.strictEqual(view.durationMs, 2);
+    assert.strictEqual(view.statusCode, 2);
+    assert.strictEqual(view.serviceName, 'svc');
+    assert.strictEqual(view.attribute('http.route'), '/a');
+    attributes['http.route'] = '/b';
+    assert.strictEqual(view.attribute('http.route'), '/b');
+    view.span = undefined;
+    assert.strictEqual(view.attribute('http.route'), undefined);
+    assert.strictEqual(view.kind, -1);
+  });
+});
