@@ -1,2 +1,52 @@
-/** placeholder until the package lands */
-export {};
+export { startCollector } from './collector';
+export {
+  DEFAULT_HOST,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_GRPC_PORT,
+  DEFAULT_METRICS_PORT,
+  DEFAULT_SNAPSHOT_INTERVAL_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  METRICS_PATH,
+  COLLECTOR_SERVICE_NAME,
+} from './collector';
+export type { CollectorOptions, RunningCollector, CollectorLogger } from './types';
+export { collectorOptionsFrom } from './settings';
+export type { CollectorFlags } from './settings';
+export { stderrLogger, silentLogger } from './logger';
+export { ProtoTraceDecoder } from './proto-trace-decoder';
+export { JsonTraceDecoder } from './json-trace-decoder';
+export { ProtoSpanView } from './proto-span-view';
+export { JsonSpanView } from './json-span-view';
+export type { SpanSink, IngestResult } from './span-sink';
+export {
+  TRACES_PATH,
+  SLOS_PATH,
+  HEALTH_PATH,
+  READY_PATH,
+  RETRY_AFTER_SECONDS,
+} from './http-receiver';
+export { TRACE_EXPORT_PATH, TRACE_SERVICE_DEFINITION } from './grpc-receiver';
+export { slosResponse } from './slos-api';
+export type { SloReport, SlosResponse } from './slos-api';
+export { StateStore, STATE_FILE_FORMAT, STATE_FILE_VERSION } from './state-store';
+export type { StateFile, RestoreOutcome } from './state-store';
+export {
+  encodeExportResponseProto,
+  encodeExportResponseJson,
+  encodeStatusProto,
+  encodeStatusJson,
+  RpcCode,
+} from './otlp-response';
+export {
+  METRIC_COLLECTOR_SPANS_RECEIVED,
+  METRIC_COLLECTOR_SPANS_ACCEPTED,
+  METRIC_COLLECTOR_SPANS_REJECTED,
+  METRIC_COLLECTOR_REQUESTS,
+  METRIC_COLLECTOR_IN_FLIGHT,
+  METRIC_COLLECTOR_STATE_SNAPSHOTS,
+  METRIC_COLLECTOR_STATE_RESTORE_FAILURES,
+  ATTR_COLLECTOR_TRANSPORT,
+  ATTR_COLLECTOR_RESPONSE_CODE,
+  ATTR_COLLECTOR_RESULT,
+  COLLECTOR_METER_NAME,
+} from './semconv';

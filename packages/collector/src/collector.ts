@@ -1,0 +1,334 @@
+import { readFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { loadSpec, SloEngine, type SloSpec } from '@burnrate/core';
+import { SloMetrics } from '@burnrate/otel';
+import { Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { CollectorMetrics } from './collector-metrics';
+import { GrpcReceiver, TRACE_SERVICE_DEFINITION } from './grpc-receiver';
+import { HttpReceiver } from './http-receiver';
+import { InFlightBudget } from './in-flight-budget';
+import { JsonTraceDecoder } from './json-trace-decoder';
+import { stderrLogger } from './logger';
+import { ProtoTraceDecoder } from './proto-trace-decoder';
+import type { ReceiverContext } from './receiver-context';
+import { StateStore } from './state-store';
+import type { CollectorOptions, RunningCollector } from './types';
+
+/** Default OTLP/HTTP port. */
+export const DEFAULT_HTTP_PORT = 4318;
+/** Default OTLP/gRPC port. */
+export const DEFAULT_GRPC_PORT = 4317;
+/** Default Prometheus port. */
+export const DEFAULT_METRICS_PORT = 9464;
+/** Default bind address: loopback only. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** Default interval between state snapshots. */
+export const DEFAULT_SNAPSHOT_INTERVAL_MS = 10_000;
+/** Default largest request body after decompression (64 MiB). */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Prometheus scrape path. */
+export const METRICS_PATH = '/metrics';
+/** `service.name` of the collector's own metrics resource. */
+export const COLLECTOR_SERVICE_NAME = 'burnrate-collector';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function portOption(
+  value: number | null | false | undefined,
+  fallback: number,
+  name: string
+): number | undefined {
+  if (value === null || value === false) return undefined;
+  const port = value ?? fallback;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`${name}: must be a port number 0-65535, got ${port}`);
+  return port;
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function listen(server: Server, host: string, port: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) =>
+      reject(new Error(`cannot listen for ${what} on ${hostPort(host, port)}: ${e.message}`));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.removeListener('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise(resolve => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+  });
+}
+
+/**
+ * Starts the burnrate collector: OTLP/HTTP and OTLP/gRPC trace receivers that
+ * feed one {@link SloEngine}, the SLO instruments (`SloMetrics` of
+ * `@burnrate/otel`) and the collector's own metrics on Prometheus `/metrics`
+ * and/or OTLP push, `/api/slos`, health endpoints, and the state file.
+ *
+ * Throws (after closing whatever it opened) when the spec is invalid
+ * (`SpecError`), an option is out of range, a TLS file cannot be read, or a
+ * port cannot be bound.
+ */
+export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
+  const logger = options.logger ?? stderrLogger;
+  const spec: SloSpec = typeof options.spec === 'string' ? loadSpec(options.spec) : options.spec;
+  const host = options.host ?? DEFAULT_HOST;
+  const metricsHost = options.metricsHost ?? host;
+  const httpPort = portOption(options.httpPort, DEFAULT_HTTP_PORT, 'httpPort');
+  const grpcPort = portOption(options.grpcPort, DEFAULT_GRPC_PORT, 'grpcPort');
+  const metricsPort = portOption(options.metricsPort, DEFAULT_METRICS_PORT, 'metricsPort');
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxInFlightBytes = options.maxInFlightBytes ?? 2 * maxBodyBytes;
+  const snapshotIntervalMs = options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
+  if (!(maxBodyBytes > 0))
+    throw new RangeError(`maxBodyBytes: must be positive, got ${maxBodyBytes}`);
+  if (!(maxInFlightBytes > 0))
+    throw new RangeError(`maxInFlightBytes: must be positive, got ${maxInFlightBytes}`);
+  if (!(snapshotIntervalMs > 0))
+    throw new RangeError(`snapshotIntervalMs: must be positive, got ${snapshotIntervalMs}`);
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  if (options.tls !== undefined) {
+    try {
+      tls = { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) };
+    } catch (e) {
+      throw new Error(`tls: cannot read the certificate or key: ${(e as Error).message}`);
+    }
+  }
+
+  const engine = new SloEngine({
+    spec,
+    clock: options.clock,
+    maxFutureSkewMs: options.maxFutureSkewMs,
+  });
+  const budget = new InFlightBudget(maxInFlightBytes);
+  const metrics = new CollectorMetrics(() => budget.usedBytes);
+  const store = options.stateFile !== undefined ? new StateStore(options.stateFile) : undefined;
+  if (store !== undefined) {
+    const outcome = await store.restore(engine);
+    if (outcome.status === 'restored') {
+      logger.info(
+        `restored the state of ${outcome.restored.length} SLOs from ${store.path} (saved ${new Date(outcome.savedAtMs).toISOString()})` +
+          (outcome.skipped.length > 0
+            ? `; windows changed, started empty: ${outcome.skipped.join(', ')}`
+            : '')
+      );
+    } else if (outcome.status === 'corrupt') {
+      metrics.restoreFailures++;
+      logger.error(
+        `the state file ${store.path} cannot be restored (${outcome.reason}); ` +
+          (outcome.movedTo !== undefined ? `moved it to ${outcome.movedTo} and ` : '') +
+          'starting with empty windows'
+      );
+    } else logger.info(`no state file at ${store.path} yet; starting with empty windows`);
+  }
+
+  const readers: MetricReader[] = [...(options.metricReaders ?? [])];
+  const prometheus =
+    metricsPort !== undefined ? new PrometheusExporter({ preventServerStart: true }) : undefined;
+  if (prometheus !== undefined) readers.push(prometheus);
+  const otlpEndpoint =
+    options.otlpMetricsEndpoint ?? process.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
+  if (otlpEndpoint !== undefined && otlpEndpoint !== '') {
+    const envInterval = Number(process.env.OTEL_METRIC_EXPORT_INTERVAL);
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: otlpEndpoint }),
+        exportIntervalMillis:
+          options.otlpMetricsIntervalMs ?? (envInterval > 0 ? envInterval : 60_000),
+      })
+    );
+  }
+  const meterProvider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': COLLECTOR_SERVICE_NAME }),
+    readers,
+  });
+  const sloMetrics = new SloMetrics({ engine, meterProvider });
+  metrics.register(meterProvider);
+
+  let ready = false;
+  const ctx: ReceiverContext = {
+    engine,
+    proto: new ProtoTraceDecoder(engine),
+    json: new JsonTraceDecoder(engine),
+    budget,
+    metrics,
+    maxBodyBytes,
+    token: options.token,
+    logger,
+    isReady: () => ready,
+  };
+
+  let httpServer: Server | undefined;
+  let metricsServer: Server | undefined;
+  let grpcServer: GrpcServer | undefined;
+  let boundHttp: number | undefined;
+  let boundGrpc: number | undefined;
+  let boundMetrics: number | undefined;
+  const shutdownServers = async () => {
+    await Promise.all([
+      httpServer?.listening ? closeServer(httpServer) : undefined,
+      grpcServer !== undefined
+        ? new Promise<void>(resolve => {
+            const g = grpcServer!;
+            const timer = setTimeout(() => g.forceShutdown(), 2_000);
+            g.tryShutdown(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          })
+        : undefined,
+    ]);
+  };
+  const shutdownMetrics = async () => {
+    sloMetrics.shutdown();
+    metrics.shutdown();
+    await meterProvider
+      .shutdown()
+      .catch(e => logger.warn(`metrics shutdown: ${(e as Error).message}`));
+    if (metricsServer?.listening) await closeServer(metricsServer);
+  };
+
+  try {
+    if (httpPort !== undefined) {
+      const receiver = new HttpReceiver(ctx);
+      httpServer =
+        tls !== undefined
+          ? createHttpsServer({ cert: tls.cert, key: tls.key }, receiver.handle)
+          : createHttpServer(receiver.handle);
+      httpServer.requestTimeout = 60_000;
+      boundHttp = await listen(httpServer, host, httpPort, 'OTLP/HTTP');
+    }
+    if (grpcPort !== undefined) {
+      grpcServer = new GrpcServer({
+        'grpc.max_receive_message_length': maxBodyBytes,
+        'grpc.max_concurrent_streams': 64,
+      });
+      grpcServer.addService(TRACE_SERVICE_DEFINITION, new GrpcReceiver(ctx).implementation);
+      const creds =
+        tls !== undefined
+          ? ServerCredentials.createSsl(
+              null,
+              [{ cert_chain: tls.cert, private_key: tls.key }],
+              false
+            )
+          : ServerCredentials.createInsecure();
+      const g = grpcServer;
+      boundGrpc = await new Promise<number>((resolve, reject) =>
+        g.bindAsync(hostPort(host, grpcPort), creds, (err, port) =>
+          err
+            ? reject(
+                new Error(
+                  `cannot listen for OTLP/gRPC on ${hostPort(host, grpcPort)}: ${err.message}`
+                )
+              )
+            : resolve(port)
+        )
+      );
+    }
+    if (prometheus !== undefined && metricsPort !== undefined) {
+      metricsServer = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+        const path = (req.url ?? '/').split('?')[0];
+        if (path === METRICS_PATH && (req.method === 'GET' || req.method === 'HEAD'))
+          return prometheus.getMetricsRequestHandler(req, res);
+        res.statusCode = path === METRICS_PATH ? 405 : 404;
+        res.end(path === METRICS_PATH ? 'use GET\n' : `not found: ${path}\n`);
+      });
+      boundMetrics = await listen(metricsServer, metricsHost, metricsPort, 'Prometheus metrics');
+    }
+  } catch (e) {
+    await shutdownServers().catch(() => undefined);
+    await shutdownMetrics().catch(() => undefined);
+    throw e;
+  }
+
+  for (const [what, h] of [
+    ['OTLP and API', host],
+    ['metrics', metricsHost],
+  ] as const) {
+    if (!LOOPBACK.has(h))
+      logger.warn(
+        `the ${what} servers listen on ${h}, not only on loopback: make sure only trusted senders reach it${options.token === undefined && what !== 'metrics' ? ' (no bearer token is set)' : ''}`
+      );
+  }
+
+  let snapshotting: Promise<void> = Promise.resolve();
+  const snapshotState = async (): Promise<void> => {
+    if (store === undefined) return;
+    snapshotting = store.save(engine).then(
+      () => {
+        metrics.snapshotsOk++;
+      },
+      e => {
+        metrics.snapshotsFailed++;
+        logger.error(`cannot write the state file ${store.path}: ${(e as Error).message}`);
+      }
+    );
+    return snapshotting;
+  };
+  const timer =
+    store !== undefined ? setInterval(() => void snapshotState(), snapshotIntervalMs) : undefined;
+  timer?.unref();
+
+  ready = true;
+  logger.info(
+    `listening: ${[
+      boundHttp !== undefined
+        ? `OTLP/HTTP ${tls ? 'https' : 'http'}://${hostPort(host, boundHttp)}/v1/traces`
+        : undefined,
+      boundGrpc !== undefined ? `OTLP/gRPC ${hostPort(host, boundGrpc)}` : undefined,
+      boundMetrics !== undefined
+        ? `metrics http://${hostPort(metricsHost, boundMetrics)}${METRICS_PATH}`
+        : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ')}; ${spec.slos.length} SLOs`
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    meterProvider,
+    host,
+    httpPort: boundHttp,
+    grpcPort: boundGrpc,
+    metricsPort: boundMetrics,
+    snapshotState,
+    close: () => {
+      closing ??= (async () => {
+        ready = false;
+        if (timer !== undefined) clearInterval(timer);
+        await shutdownServers();
+        await snapshotting;
+        await snapshotState();
+        await shutdownMetrics();
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}

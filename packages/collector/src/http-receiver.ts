@@ -1,0 +1,209 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bearerTokenMatches } from './auth';
+import { readBody } from './body-reader';
+import {
+  encodeExportResponseJson,
+  encodeExportResponseProto,
+  encodeStatusJson,
+  encodeStatusProto,
+  RpcCode,
+} from './otlp-response';
+import type { ReceiverContext } from './receiver-context';
+import { slosResponse, toJson } from './slos-api';
+
+/** OTLP/HTTP traces path. */
+export const TRACES_PATH = '/v1/traces';
+/** Every SLO's numbers as JSON. */
+export const SLOS_PATH = '/api/slos';
+/** Liveness. */
+export const HEALTH_PATH = '/healthz';
+/** Readiness (state restored, not shutting down). */
+export const READY_PATH = '/readyz';
+/** Seconds a client is asked to wait after a 429. */
+export const RETRY_AFTER_SECONDS = 1;
+
+const PROTOBUF = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
+
+/**
+ * The HTTP side of the collector: OTLP/HTTP `POST /v1/traces` (protobuf and
+ * JSON, gzip or not), `GET /api/slos`, `/healthz` and `/readyz`. Answers
+ * follow the OTLP/HTTP specification: the response type follows the request,
+ * failures carry a `google.rpc.Status`, partial success reports rejected spans.
+ */
+export class HttpReceiver {
+  private readonly _ctx: ReceiverContext;
+
+  constructor(ctx: ReceiverContext) {
+    this._ctx = ctx;
+  }
+
+  /** The `request` listener of the server. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+    switch (path) {
+      case TRACES_PATH:
+        if (req.method !== 'POST') return this._notAllowed(req, res, 'POST');
+        this._ingest(req, res).catch(e => {
+          this._ctx.logger.error(`unexpected error while ingesting: ${(e as Error).stack ?? e}`);
+          if (!res.headersSent)
+            this._status(req, res, false, 500, RpcCode.INTERNAL, 'internal error');
+        });
+        return;
+      case SLOS_PATH:
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          return this._notAllowed(req, res, 'GET, HEAD');
+        return this._text(
+          req,
+          res,
+          200,
+          JSON_TYPE,
+          toJson(slosResponse(this._ctx.engine.snapshot(), this._ctx.engine.clock.now()))
+        );
+      case HEALTH_PATH:
+        return this._text(req, res, 200, 'text/plain', 'ok\n');
+      case READY_PATH:
+        return this._ctx.isReady()
+          ? this._text(req, res, 200, 'text/plain', 'ready\n')
+          : this._text(req, res, 503, 'text/plain', 'not ready\n');
+      default:
+        return this._text(req, res, 404, 'text/plain', `not found: ${path}\n`);
+    }
+  };
+
+  private async _ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ctx = this._ctx;
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const json = contentType === JSON_TYPE;
+    if (ctx.token !== undefined && !bearerTokenMatches(req.headers.authorization, ctx.token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return this._status(
+        req,
+        res,
+        json,
+        401,
+        RpcCode.UNAUTHENTICATED,
+        'a valid bearer token is required'
+      );
+    }
+    if (contentType !== PROTOBUF && !json) {
+      return this._status(
+        req,
+        res,
+        true,
+        415,
+        RpcCode.INVALID_ARGUMENT,
+        `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; use ${PROTOBUF} or ${JSON_TYPE}`
+      );
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
+      return this._status(
+        req,
+        res,
+        json,
+        415,
+        RpcCode.INVALID_ARGUMENT,
+        `unsupported Content-Encoding ${JSON.stringify(encoding)}; use gzip or none`
+      );
+    }
+    const gzip = encoding === 'gzip';
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared)) {
+      if (declared > ctx.maxBodyBytes) {
+        return this._status(
+          req,
+          res,
+          json,
+          413,
+          RpcCode.RESOURCE_EXHAUSTED,
+          `the request body is larger than ${ctx.maxBodyBytes} bytes`
+        );
+      }
+      if (!gzip && !ctx.budget.fits(declared)) return this._busy(req, res, json);
+    }
+    const body = await readBody(req, { limitBytes: ctx.maxBodyBytes, gzip, budget: ctx.budget });
+    if (!body.ok) {
+      if (body.status === 429) return this._busy(req, res, json);
+      const code = body.status === 413 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT;
+      return this._status(req, res, json, body.status, code, body.message);
+    }
+    let result;
+    try {
+      result = json ? ctx.json.ingest(body.body) : ctx.proto.ingest(body.body);
+    } finally {
+      ctx.budget.release(body.reservedBytes);
+    }
+    if (result.error !== '')
+      return this._status(req, res, json, 400, RpcCode.INVALID_ARGUMENT, result.error);
+    ctx.metrics.countIngest(result);
+    const message =
+      result.rejected > 0
+        ? `${result.rejected} of ${result.spans} spans rejected; first: ${result.rejectMessage}`
+        : '';
+    ctx.metrics.countRequest('http', '200');
+    res.statusCode = 200;
+    res.setHeader('Content-Type', json ? JSON_TYPE : PROTOBUF);
+    res.end(
+      json
+        ? encodeExportResponseJson(result.rejected, message)
+        : encodeExportResponseProto(result.rejected, message)
+    );
+  }
+
+  private _busy(req: IncomingMessage, res: ServerResponse, json: boolean): void {
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    this._status(
+      req,
+      res,
+      json,
+      429,
+      RpcCode.UNAVAILABLE,
+      `too many bytes in flight (limit ${this._ctx.budget.limitBytes}); retry later`
+    );
+  }
+
+  private _notAllowed(req: IncomingMessage, res: ServerResponse, allow: string): void {
+    res.setHeader('Allow', allow);
+    if (req.url?.startsWith(TRACES_PATH)) this._ctx.metrics.countRequest('http', '405');
+    this._text(req, res, 405, 'text/plain', `method ${req.method} not allowed; use ${allow}\n`);
+  }
+
+  /** Answers an export request with a `google.rpc.Status` body. */
+  private _status(
+    req: IncomingMessage,
+    res: ServerResponse,
+    json: boolean,
+    httpStatus: number,
+    code: number,
+    message: string
+  ): void {
+    this._ctx.metrics.countRequest('http', String(httpStatus));
+    res.statusCode = httpStatus;
+    res.setHeader('Content-Type', json ? JSON_TYPE : PROTOBUF);
+    if (!req.complete) {
+      // the body was not (fully) read: close the connection rather than read the rest
+      res.setHeader('Connection', 'close');
+      req.resume();
+    }
+    res.end(json ? encodeStatusJson(code, message) : encodeStatusProto(code, message));
+  }
+
+  private _text(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    type: string,
+    body: string
+  ): void {
+    res.statusCode = status;
+    res.setHeader('Content-Type', type);
+    if (!req.complete) {
+      res.setHeader('Connection', 'close');
+      req.resume();
+    }
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+}

@@ -1,0 +1,56 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { CollectorSettings, SloSpec } from '@burnrate/core';
+import type { CollectorOptions } from './types';
+
+/** Command-line flags of `burnrate collector`; each one set wins over the spec's `collector:` section. */
+export interface CollectorFlags {
+  host?: string;
+  httpPort?: number | null | false;
+  grpcPort?: number | null | false;
+  metricsPort?: number | null | false;
+  metricsHost?: string;
+  stateFile?: string;
+  snapshotIntervalMs?: number;
+  maxBodyBytes?: number;
+  maxInFlightBytes?: number;
+  token?: string;
+  tls?: { cert: string; key: string };
+}
+
+/**
+ * Options of {@link startCollector} from a spec's `collector:` section and
+ * flags (flags win, key by key). Relative paths in the spec (`stateFile`,
+ * `tls.cert`, `tls.key`) are resolved against `specDir`, the directory of the
+ * spec file; relative paths in flags stay relative to the working directory.
+ */
+export function collectorOptionsFrom(
+  spec: SloSpec,
+  flags: CollectorFlags = {},
+  specDir?: string
+): CollectorOptions {
+  const s: CollectorSettings = spec.collector ?? {};
+  const fromSpec = (p: string | undefined) =>
+    p === undefined || specDir === undefined || isAbsolute(p) ? p : resolve(specDir, p);
+  const pick = <K extends keyof CollectorFlags>(k: K, v: CollectorFlags[K]): CollectorFlags[K] =>
+    flags[k] !== undefined ? flags[k] : v;
+  const tls =
+    flags.tls ??
+    (s.tls !== undefined ? { cert: fromSpec(s.tls.cert)!, key: fromSpec(s.tls.key)! } : undefined);
+  const options: CollectorOptions = {
+    spec,
+    host: pick('host', s.host),
+    httpPort: pick('httpPort', s.httpPort),
+    grpcPort: pick('grpcPort', s.grpcPort),
+    metricsPort: pick('metricsPort', s.metricsPort),
+    metricsHost: pick('metricsHost', s.metricsHost),
+    stateFile: pick('stateFile', fromSpec(s.stateFile)),
+    snapshotIntervalMs: pick('snapshotIntervalMs', s.snapshotIntervalMs),
+    maxBodyBytes: pick('maxBodyBytes', s.maxBodyBytes),
+    maxInFlightBytes: pick('maxInFlightBytes', s.maxInFlightBytes),
+    token: pick('token', s.token),
+    tls,
+  };
+  for (const k of Object.keys(options) as Array<keyof CollectorOptions>)
+    if (options[k] === undefined) delete options[k];
+  return options;
+}

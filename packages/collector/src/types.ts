@@ -1,0 +1,73 @@
+import type { Clock, SloEngine, SloSpec } from '@burnrate/core';
+import type { MeterProvider } from '@opentelemetry/api';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
+
+/** Where the collector writes what it does. */
+export interface CollectorLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Options of {@link startCollector}. */
+export interface CollectorOptions {
+  /** The SLOs: a path to `burnrate.yaml` or a validated spec. */
+  spec: string | SloSpec;
+  /** Address the OTLP, API and metrics servers bind. Anything but loopback is logged as a warning. @default '127.0.0.1' */
+  host?: string;
+  /** OTLP/HTTP port (also `/api/slos`, `/healthz`, `/readyz`); 0 = ephemeral; `null`/`false` disables. @default 4318 */
+  httpPort?: number | null | false;
+  /** OTLP/gRPC port; 0 = ephemeral; `null`/`false` disables. @default 4317 */
+  grpcPort?: number | null | false;
+  /** Prometheus `/metrics` port; 0 = ephemeral; `null`/`false` disables. @default 9464 */
+  metricsPort?: number | null | false;
+  /** Address of the metrics server. @default {@link host} */
+  metricsHost?: string;
+  /** Window state file: restored at start, snapshotted every {@link snapshotIntervalMs} and on close. @default none */
+  stateFile?: string;
+  /** Interval between state snapshots. @default 10000 */
+  snapshotIntervalMs?: number;
+  /** Largest request body, after decompression. @default 64 MiB */
+  maxBodyBytes?: number;
+  /** Largest total of request bytes being read and decoded at once. @default 2 × {@link maxBodyBytes} */
+  maxInFlightBytes?: number;
+  /** Bearer token required on OTLP requests (`Authorization: Bearer <token>`). @default none */
+  token?: string;
+  /** TLS for the OTLP and API servers: PEM file paths. @default plain text */
+  tls?: { cert: string; key: string };
+  /** Source of "now". @default the system clock */
+  clock?: Clock;
+  /** Spans ending up to this far in the future count at "now". @default 5000 */
+  maxFutureSkewMs?: number;
+  /** Where to log. @default lines on stderr */
+  logger?: CollectorLogger;
+  /**
+   * OTLP metrics endpoint to push to with a `PeriodicExportingMetricReader`.
+   * @default `process.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` (unset: no push)
+   */
+  otlpMetricsEndpoint?: string;
+  /** Interval of the OTLP metrics push. @default 60000 (or `OTEL_METRIC_EXPORT_INTERVAL`) */
+  otlpMetricsIntervalMs?: number;
+  /** More metric readers on the collector's MeterProvider (tests, custom exporters). */
+  metricReaders?: MetricReader[];
+}
+
+/** A started collector. */
+export interface RunningCollector {
+  /** The engine every span goes to. */
+  readonly engine: SloEngine;
+  /** The MeterProvider the SLO and collector instruments live on. */
+  readonly meterProvider: MeterProvider;
+  /** Bound address. */
+  readonly host: string;
+  /** Bound OTLP/HTTP port, undefined when disabled. */
+  readonly httpPort: number | undefined;
+  /** Bound OTLP/gRPC port, undefined when disabled. */
+  readonly grpcPort: number | undefined;
+  /** Bound metrics port, undefined when disabled. */
+  readonly metricsPort: number | undefined;
+  /** Writes the state file now (a no-op without one). */
+  snapshotState(): Promise<void>;
+  /** Stops accepting requests, writes the state file, closes every server and the metrics pipeline. Idempotent. */
+  close(): Promise<void>;
+}
