@@ -14,15 +14,20 @@ const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus');
 const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
 const { SloSpanProcessor } = require('@burnrate/otel');
 
+const metricsPort = Number(process.env.METRICS_PORT || 9464);
+
 const sdk = new NodeSDK({
   serviceName: process.env.OTEL_SERVICE_NAME || 'checkout',
   spanProcessors: [
     new SloSpanProcessor({ spec: process.env.BURNRATE_CONFIG || path.join(__dirname, 'burnrate.yaml') }),
   ],
   metricReaders: [
-    new PrometheusExporter({ host: '127.0.0.1', port: Number(process.env.METRICS_PORT || 9464) }),
+    new PrometheusExporter({ host: '127.0.0.1', port: metricsPort }),
   ],
-  instrumentations: [new HttpInstrumentation()],
+  instrumentations: [
+    // Prometheus scrapes are not checkout traffic: keep them out of the SLOs.
+    new HttpInstrumentation({ ignoreIncomingRequestHook: req => req.socket.localPort === metricsPort }),
+  ],
 });
 sdk.start();
 

@@ -2,7 +2,10 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import {
+  HttpInstrumentation,
+  type HttpInstrumentationConfig,
+} from '@opentelemetry/instrumentation-http';
 import {
   ConsoleMetricExporter,
   PeriodicExportingMetricReader,
@@ -166,17 +169,23 @@ function traceProcessors(config: RegisterConfig): SpanProcessor[] {
 
 /**
  * The app's own `@opentelemetry/auto-instrumentations-node`, when installed
- * (it includes the HTTP instrumentation); otherwise the HTTP instrumentation alone.
+ * (it includes the HTTP instrumentation); otherwise the HTTP instrumentation
+ * alone. Either way, requests to the Prometheus endpoint are not traced: the
+ * scrapes are not the app's traffic and must not count in its SLOs.
  */
-function instrumentations(cwd: string): unknown[] {
+function instrumentations(config: RegisterConfig, cwd: string): unknown[] {
+  const scrapePort = config.metricsExporters.includes('prometheus') ? config.prometheusPort : -1;
+  const http: HttpInstrumentationConfig = {
+    ignoreIncomingRequestHook: req => req.socket?.localPort === scrapePort,
+  };
   try {
     const appRequire = createRequire(resolve(cwd, 'package.json'));
     const auto = appRequire('@opentelemetry/auto-instrumentations-node') as {
-      getNodeAutoInstrumentations(): unknown[];
+      getNodeAutoInstrumentations(config: Record<string, unknown>): unknown[];
     };
-    return auto.getNodeAutoInstrumentations();
+    return auto.getNodeAutoInstrumentations({ '@opentelemetry/instrumentation-http': http });
   } catch {
-    return [new HttpInstrumentation()];
+    return [new HttpInstrumentation(http)];
   }
 }
 
@@ -193,7 +202,7 @@ export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd(
     serviceName: config.serviceName,
     spanProcessors: [processor, ...traceProcessors(config)],
     metricReaders: metricReaders(config),
-    instrumentations: instrumentations(cwd) as never,
+    instrumentations: instrumentations(config, cwd) as never,
   });
   sdk.start();
   let done: Promise<void> | undefined;
