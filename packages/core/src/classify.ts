@@ -83,7 +83,7 @@ function compileAttributes(attrs: Readonly<Record<string, AttributeMatcher>>): C
 }
 
 function attributesHold(c: CompiledAttributes, facts: SpanFacts): boolean {
-  const view = facts.view!;
+  const view = facts.view;
   for (let i = 0; i < c.keys.length; i++) {
     if (!c.tests[i](view.attribute(c.keys[i]))) return false;
   }
@@ -166,16 +166,34 @@ export class CompiledSlo {
     return this.definition.name;
   }
 
-  /** Whether the span counts for this SLO at all (the SLI denominator). */
-  isEligible(facts: SpanFacts): boolean {
-    const view = facts.view!;
+  /** Whether the SLO selects spans by route at all. */
+  get selectsRoutes(): boolean {
+    return this._routes !== undefined;
+  }
+
+  /** Whether `method` and `route` pass the SLO's route selector (true when it has none). */
+  matchesRoute(method: string | undefined, route: string | undefined): boolean {
+    return this._routes === undefined || this._routes.lookup(method, route) !== undefined;
+  }
+
+  /**
+   * Whether the span counts for this SLO at all (the SLI denominator).
+   * @param routeChecked the caller already knows the route selector holds
+   */
+  isEligible(facts: SpanFacts, routeChecked = false): boolean {
+    const view = facts.view;
     if (this._service !== undefined && view.serviceName !== this._service) return false;
     if (this._kind >= 0 && view.kind !== this._kind) return false;
-    if (this._routes !== undefined && this._routes.lookup(facts.method, facts.route) === undefined)
+    if (
+      !routeChecked &&
+      this._routes !== undefined &&
+      this._routes.lookup(facts.method(), facts.route()) === undefined
+    ) {
       return false;
+    }
     if (this._rpc.length > 0) {
-      const svc = facts.rpcService;
-      const method = facts.rpcMethod;
+      const svc = facts.rpcService();
+      const method = facts.rpcMethod();
       if (svc === undefined) return false;
       let hit = false;
       for (let i = 0; i < this._rpc.length; i++) {
@@ -190,7 +208,7 @@ export class CompiledSlo {
     if (this._attributes.keys.length > 0 && !attributesHold(this._attributes, facts)) return false;
     for (let i = 0; i < this._exclude.length; i++) {
       const e = this._exclude[i];
-      if (e.routes !== undefined && e.routes.lookup(facts.method, facts.route) === undefined)
+      if (e.routes !== undefined && e.routes.lookup(facts.method(), facts.route()) === undefined)
         continue;
       if (e.attributes.keys.length > 0 && !attributesHold(e.attributes, facts)) continue;
       return false;
@@ -200,14 +218,15 @@ export class CompiledSlo {
 
   /** Whether an eligible span passes every `good` predicate. */
   isGood(facts: SpanFacts): boolean {
-    const view = facts.view!;
+    const view = facts.view;
     if (this._checkStatus) {
       if (this._spanErrorBad && view.statusCode === SpanStatusValue.ERROR) return false;
-      const http = facts.httpStatus;
+      const http = facts.httpStatus();
       if (http >= 500 && http < 600) return false;
       if (http >= 400 && http < 500 && this._clientErrorsBad) return false;
       if (http >= 0 && http < 600 && this._badCodes[http] === 1) return false;
-      const rpc = facts.rpcCode;
+      // an HTTP span has no RPC code: skip the two lookups
+      const rpc = http >= 0 ? -1 : facts.rpcCode();
       if (rpc > 0) {
         if (view.kind === SpanKindValue.SERVER) {
           if (this._serverGrpcErrors[rpc] === 1) return false;
@@ -219,7 +238,7 @@ export class CompiledSlo {
     if (this._checkLatency) {
       let threshold = this._latencyDefaultMs;
       if (this._latencyRoutes !== undefined) {
-        const t = this._latencyRoutes.lookup(facts.method, facts.route);
+        const t = this._latencyRoutes.lookup(facts.method(), facts.route());
         if (t !== undefined) threshold = t;
       }
       if (!(view.durationMs <= threshold)) return false;
@@ -230,8 +249,8 @@ export class CompiledSlo {
   }
 
   /** Classifies a span whose facts were read: {@link Outcome}. */
-  classify(facts: SpanFacts): Outcome {
-    if (!this.isEligible(facts)) return Outcome.INELIGIBLE;
+  classify(facts: SpanFacts, routeChecked = false): Outcome {
+    if (!this.isEligible(facts, routeChecked)) return Outcome.INELIGIBLE;
     return this.isGood(facts) ? Outcome.GOOD : Outcome.BAD;
   }
 }

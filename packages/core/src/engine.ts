@@ -1,4 +1,5 @@
 import { CompiledSlo, Outcome } from './classify';
+import { SloDispatch } from './slo-dispatch';
 import { SpanFacts } from './span-facts';
 import { SloState, type DropReason, type SloSnapshot, type SloStateData } from './slo-state';
 import type { Clock, SloSpec, SpanView } from './types';
@@ -44,8 +45,11 @@ export class SloEngine {
   private readonly _clock: Clock;
   private readonly _skewMs: number;
   private readonly _facts = new SpanFacts();
+  private readonly _dispatch: SloDispatch;
   private readonly _dropped: DropCounts = { late: 0, future: 0, invalid: 0 };
   private _spans = 0;
+  /** Last reading of the clock; see {@link _place}. */
+  private _now = -Infinity;
 
   constructor(options: SloEngineOptions) {
     this.spec = options.spec;
@@ -54,6 +58,7 @@ export class SloEngine {
     this.states = options.spec.slos.map(
       def => new SloState(new CompiledSlo(def), options.resolutionMs)
     );
+    this._dispatch = new SloDispatch(this.states.map(s => s.slo));
   }
 
   /** The injected clock. */
@@ -81,18 +86,17 @@ export class SloEngine {
     let counted = 0;
     try {
       const facts = this._facts;
-      facts.read(span);
+      facts.reset(span);
       const states = this.states;
-      let now = NaN;
-      for (let i = 0; i < states.length; i++) {
-        const outcome = states[i].slo.classify(facts);
+      const candidates = this._dispatch.candidates(facts.method(), facts.route());
+      for (let c = 0; c < candidates.length; c++) {
+        const state = states[candidates[c]];
+        const outcome = state.slo.classify(facts, true);
         if (outcome === Outcome.INELIGIBLE) continue;
-        if (now !== now) now = this._clock.now();
         const reason = this._place(
-          states[i],
+          state,
           span.endTimeMs,
           span.durationMs,
-          now,
           outcome === Outcome.GOOD
         );
         if (reason === undefined) counted++;
@@ -101,7 +105,7 @@ export class SloEngine {
     } catch {
       this._dropped.invalid++;
     }
-    this._facts.view = undefined;
+    this._facts.clear();
     return counted;
   }
 
@@ -119,20 +123,34 @@ export class SloEngine {
     const state = this.states[sloIndex];
     if (!Number.isFinite(timeMs) || !(good >= 0) || !(bad >= 0)) return 'invalid';
     if (timeMs > nowMs + this._skewMs) return 'future';
-    return state.record(timeMs > nowMs ? nowMs : timeMs, nowMs, good, bad);
+    return state.record(timeMs, nowMs, good, bad);
   }
 
+  /**
+   * Places one event at its own end time. The clock is read only when a span
+   * seems to end in the future of the last reading (clock reads cost more than
+   * the rest of this path on some machines): a stale reading can only make the
+   * late check more lenient, never drop a span that is on time.
+   */
   private _place(
     state: SloState,
     endTimeMs: number,
     durationMs: number,
-    now: number,
     good: boolean
   ): DropReason | undefined {
-    if (!(endTimeMs > 0) || endTimeMs === Infinity || !(durationMs >= 0) || durationMs === Infinity)
+    if (
+      !(endTimeMs > 0) ||
+      endTimeMs === Infinity ||
+      !(durationMs >= 0) ||
+      durationMs === Infinity
+    ) {
       return 'invalid';
-    if (endTimeMs > now + this._skewMs) return 'future';
-    return state.record(endTimeMs > now ? now : endTimeMs, now, good ? 1 : 0, good ? 0 : 1);
+    }
+    if (endTimeMs > this._now + this._skewMs) {
+      this._now = this._clock.now();
+      if (endTimeMs > this._now + this._skewMs) return 'future';
+    }
+    return state.record(endTimeMs, this._now, good ? 1 : 0, good ? 0 : 1);
   }
 
   /** Every SLO's numbers at `nowMs` (default: the clock's now). */

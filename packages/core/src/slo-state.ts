@@ -88,6 +88,8 @@ export class SloState {
   private readonly _labels: string[];
   private readonly _hourIndex: number;
   private readonly _slices: SliceTracker | undefined;
+  /** Events older than now minus this are late (rolling windows; calendar windows refuse them themselves). */
+  private readonly _lateBeforeMs: number;
   private _totalGood = 0;
   private _totalBad = 0;
 
@@ -108,6 +110,7 @@ export class SloState {
       def.window.type === 'rolling'
         ? ring(def.window.durationMs)
         : new CalendarWindow(def.window.unit, def.window.timeZone);
+    this._lateBeforeMs = def.window.type === 'rolling' ? def.window.durationMs : Infinity;
     const lengths = alertWindows(def.alerting.tiers);
     if (!lengths.includes(HOUR_MS) && HOUR_MS <= def.window.durationMs) lengths.push(HOUR_MS);
     lengths.sort((a, b) => a - b);
@@ -131,7 +134,7 @@ export class SloState {
    */
   record(timeMs: number, nowMs: number, good: number, bad: number): DropReason | undefined {
     const w = this._window;
-    if (w instanceof RollingWindow && timeMs <= nowMs - w.lengthMs) return 'late';
+    if (timeMs <= nowMs - this._lateBeforeMs) return 'late';
     let g = good;
     let b = bad;
     let t = timeMs;

@@ -14,42 +14,119 @@ import {
 } from './semconv';
 import type { SpanView } from './types';
 
+const METHOD = 1;
+const ROUTE = 2;
+const HTTP_STATUS = 4;
+const RPC_NAME = 8;
+const RPC_CODE = 16;
+
 /**
- * What every SLO asks of a span, read once per span (not once per SLO) into a
- * reused object: HTTP method and route, HTTP and RPC status codes. Reading
- * allocates nothing: strings and numbers are taken as they are on the span.
+ * What SLOs ask of a span (HTTP method and route, HTTP and RPC status codes),
+ * read lazily and at most once per span, however many SLOs ask: a span that no
+ * SLO selects by route never has its route looked up. The object is reused
+ * from span to span; reading allocates nothing.
  */
 export class SpanFacts {
-  view: SpanView | undefined = undefined;
-  method: string | undefined = undefined;
-  route: string | undefined = undefined;
-  /** HTTP status code, -1 when absent. */
-  httpStatus = -1;
-  rpcService: string | undefined = undefined;
-  rpcMethod: string | undefined = undefined;
-  /** RPC (gRPC) status code, -1 when absent. */
-  rpcCode = -1;
+  /** The span being classified. */
+  view: SpanView = EMPTY_VIEW;
+  private _read = 0;
+  private _method: string | undefined = undefined;
+  private _route: string | undefined = undefined;
+  private _httpStatus = -1;
+  private _rpcService: string | undefined = undefined;
+  private _rpcMethod: string | undefined = undefined;
+  private _rpcCode = -1;
 
-  /** Reads the facts of `view`. */
-  read(view: SpanView): void {
+  /** Points the facts at a new span. */
+  reset(view: SpanView): void {
     this.view = view;
-    this.method =
-      stringOf(view.attribute(ATTR_HTTP_REQUEST_METHOD)) ??
-      stringOf(view.attribute(ATTR_HTTP_METHOD));
-    this.route =
-      stringOf(view.attribute(ATTR_HTTP_ROUTE)) ??
-      stringOf(view.attribute(ATTR_URL_PATH)) ??
-      stringOf(view.attribute(ATTR_HTTP_TARGET));
-    let status = intOf(view.attribute(ATTR_HTTP_RESPONSE_STATUS_CODE));
-    if (status < 0) status = intOf(view.attribute(ATTR_HTTP_STATUS_CODE));
-    this.httpStatus = status;
-    this.rpcService = stringOf(view.attribute(ATTR_RPC_SERVICE));
-    this.rpcMethod = stringOf(view.attribute(ATTR_RPC_METHOD));
-    let code = grpcCodeOf(view.attribute(ATTR_RPC_GRPC_STATUS_CODE));
-    if (code < 0) code = grpcCodeOf(view.attribute(ATTR_RPC_STATUS_CODE));
-    this.rpcCode = code;
+    this._read = 0;
+  }
+
+  /** Drops the reference to the last span. */
+  clear(): void {
+    this.view = EMPTY_VIEW;
+    this._read = 0;
+  }
+
+  /** HTTP request method (`http.request.method`, else `http.method`). */
+  method(): string | undefined {
+    if ((this._read & METHOD) === 0) {
+      this._read |= METHOD;
+      const v = this.view;
+      this._method =
+        stringOf(v.attribute(ATTR_HTTP_REQUEST_METHOD)) ?? stringOf(v.attribute(ATTR_HTTP_METHOD));
+    }
+    return this._method;
+  }
+
+  /** Route: `http.route`, else `url.path`, else `http.target`. */
+  route(): string | undefined {
+    if ((this._read & ROUTE) === 0) {
+      this._read |= ROUTE;
+      const v = this.view;
+      this._route =
+        stringOf(v.attribute(ATTR_HTTP_ROUTE)) ??
+        stringOf(v.attribute(ATTR_URL_PATH)) ??
+        stringOf(v.attribute(ATTR_HTTP_TARGET));
+    }
+    return this._route;
+  }
+
+  /** HTTP status code (`http.response.status_code`, else `http.status_code`); -1 when absent. */
+  httpStatus(): number {
+    if ((this._read & HTTP_STATUS) === 0) {
+      this._read |= HTTP_STATUS;
+      const v = this.view;
+      let status = intOf(v.attribute(ATTR_HTTP_RESPONSE_STATUS_CODE));
+      if (status < 0) status = intOf(v.attribute(ATTR_HTTP_STATUS_CODE));
+      this._httpStatus = status;
+    }
+    return this._httpStatus;
+  }
+
+  /** `rpc.service`. */
+  rpcService(): string | undefined {
+    this._readRpcName();
+    return this._rpcService;
+  }
+
+  /** `rpc.method`. */
+  rpcMethod(): string | undefined {
+    this._readRpcName();
+    return this._rpcMethod;
+  }
+
+  /** gRPC status code (`rpc.grpc.status_code`, else `rpc.status_code`); -1 when absent. */
+  rpcCode(): number {
+    if ((this._read & RPC_CODE) === 0) {
+      this._read |= RPC_CODE;
+      const v = this.view;
+      let code = grpcCodeOf(v.attribute(ATTR_RPC_GRPC_STATUS_CODE));
+      if (code < 0) code = grpcCodeOf(v.attribute(ATTR_RPC_STATUS_CODE));
+      this._rpcCode = code;
+    }
+    return this._rpcCode;
+  }
+
+  private _readRpcName(): void {
+    if ((this._read & RPC_NAME) === 0) {
+      this._read |= RPC_NAME;
+      this._rpcService = stringOf(this.view.attribute(ATTR_RPC_SERVICE));
+      this._rpcMethod = stringOf(this.view.attribute(ATTR_RPC_METHOD));
+    }
   }
 }
+
+const EMPTY_VIEW: SpanView = {
+  kind: -1,
+  name: '',
+  endTimeMs: NaN,
+  durationMs: NaN,
+  statusCode: 0,
+  serviceName: undefined,
+  attribute: () => undefined,
+};
 
 function stringOf(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;

@@ -19,6 +19,8 @@ export class RollingWindow {
   private readonly _good: Float64Array;
   private readonly _bad: Float64Array;
   private _head = -Infinity;
+  /** Slot of the head bucket: slots are found from the head, never by `%` on huge indices. */
+  private _headSlot = 0;
   private _goodSum = 0;
   private _badSum = 0;
 
@@ -54,8 +56,10 @@ export class RollingWindow {
   record(timeMs: number, good: number, bad: number): boolean {
     const idx = Math.floor(timeMs / this.bucketMs);
     if (idx > this._head) this._moveTo(idx);
-    else if (idx <= this._head - this._k) return false;
-    const slot = idx % this._k;
+    const back = this._head - idx;
+    if (back >= this._k) return false;
+    let slot = this._headSlot - back;
+    if (slot < 0) slot += this._k;
     this._good[slot] += good;
     this._bad[slot] += bad;
     this._goodSum += good;
@@ -76,6 +80,7 @@ export class RollingWindow {
     this._goodSum = 0;
     this._badSum = 0;
     this._head = -Infinity;
+    this._headSlot = 0;
   }
 
   private _moveTo(idx: number): void {
@@ -85,26 +90,30 @@ export class RollingWindow {
       this._bad.fill(0);
       this._goodSum = 0;
       this._badSum = 0;
+      this._headSlot = 0;
     } else {
+      let slot = this._headSlot;
       for (let i = this._head + 1; i <= idx; i++) {
-        const slot = i % k;
+        slot = slot + 1 === k ? 0 : slot + 1;
         this._goodSum -= this._good[slot];
         this._badSum -= this._bad[slot];
         this._good[slot] = 0;
         this._bad[slot] = 0;
       }
+      this._headSlot = slot;
     }
     this._head = idx;
   }
 
-  /** Serializable state: the head bucket and the non-empty buckets. */
+  /** Serializable state: the head bucket index and the buckets, oldest first. */
   toJSON(): RollingWindowState {
     const good: number[] = [];
     const bad: number[] = [];
     const k = this._k;
-    for (let i = 0; i < k; i++) {
-      good.push(this._good[i]);
-      bad.push(this._bad[i]);
+    for (let j = 1; j <= k; j++) {
+      const slot = (this._headSlot + j) % k;
+      good.push(this._good[slot]);
+      bad.push(this._bad[slot]);
     }
     return {
       lengthMs: this.lengthMs,
@@ -144,7 +153,12 @@ export class RollingWindow {
       this._good[i] = g;
       this._bad[i] = b;
     }
+    if (state.head !== null && (typeof state.head !== 'number' || !Number.isInteger(state.head))) {
+      this.reset();
+      return false;
+    }
     this._head = state.head === null ? -Infinity : state.head;
+    this._headSlot = this._k - 1;
     let gs = 0;
     let bs = 0;
     for (let i = 0; i < this._k; i++) {

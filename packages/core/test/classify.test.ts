@@ -8,7 +8,7 @@ const [availability, latency, payload] = spec.slos.map(d => new CompiledSlo(d));
 
 function classify(slo: CompiledSlo, view: SpanView): Outcome {
   const facts = new SpanFacts();
-  facts.read(view);
+  facts.reset(view);
   return slo.classify(facts);
 }
 

@@ -1,0 +1,53 @@
+import type { CompiledSlo } from './classify';
+
+/** Route/method pairs remembered before the memo starts over (bounds memory under unbounded routes). */
+export const DISPATCH_MEMO_LIMIT = 10_000;
+
+/**
+ * Finds the SLOs whose route selector a span passes, once per distinct
+ * (route, method) pair: the answer is memoized, so a span costs one or two map
+ * lookups however many SLOs there are, and only the candidates are classified.
+ * SLOs without a route selector are candidates for every span.
+ */
+export class SloDispatch {
+  private readonly _slos: readonly CompiledSlo[];
+  private readonly _always: Uint16Array;
+  private readonly _memo = new Map<string, Map<string, Uint16Array>>();
+  private _memoSize = 0;
+
+  constructor(slos: readonly CompiledSlo[]) {
+    this._slos = slos;
+    const always: number[] = [];
+    slos.forEach((s, i) => {
+      if (!s.selectsRoutes) always.push(i);
+    });
+    this._always = Uint16Array.from(always);
+  }
+
+  /** Indices of the SLOs whose route selector holds for `method` and `route`, in spec order. */
+  candidates(method: string | undefined, route: string | undefined): Uint16Array {
+    if (route === undefined) return this._always;
+    const m = method ?? '';
+    let byMethod = this._memo.get(route);
+    if (byMethod !== undefined) {
+      const hit = byMethod.get(m);
+      if (hit !== undefined) return hit;
+    }
+    const out: number[] = [];
+    for (let i = 0; i < this._slos.length; i++)
+      if (this._slos[i].matchesRoute(method, route)) out.push(i);
+    const list = Uint16Array.from(out);
+    if (this._memoSize >= DISPATCH_MEMO_LIMIT) {
+      this._memo.clear();
+      this._memoSize = 0;
+      byMethod = undefined;
+    }
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this._memo.set(route, byMethod);
+    }
+    byMethod.set(m, list);
+    this._memoSize++;
+    return list;
+  }
+}
