@@ -98,6 +98,7 @@ export class ProtoTraceDecoder {
         if (r.error !== '') break;
         this._resourceSpans(buf, r.pos, e);
         if (this._result.error !== '') return;
+        this._where = 'ExportTraceServiceRequest';
         r.pos = e;
         this._ri++;
       } else r.skip(tag & 7);
@@ -126,6 +127,7 @@ export class ProtoTraceDecoder {
         if (r.error !== '') break;
         this._resource(buf, r.pos, e);
         if (this._result.error !== '') return;
+        this._where = `resource_spans[${this._ri}]`;
         r.end = end;
         r.pos = e;
       } else r.skip(tag & 7);
@@ -141,6 +143,7 @@ export class ProtoTraceDecoder {
         if (r.error !== '') break;
         this._scopeSpans(buf, r.pos, e);
         if (this._result.error !== '') return;
+        this._where = `resource_spans[${this._ri}]`;
         r.end = end;
         r.pos = e;
         this._si++;
