@@ -1,7 +1,13 @@
 import { CompiledSlo, Outcome } from './classify';
 import { SloDispatch } from './slo-dispatch';
 import { SpanFacts } from './span-facts';
-import { SloState, type DropReason, type SloSnapshot, type SloStateData } from './slo-state';
+import {
+  EVENT_TIME,
+  SloState,
+  type DropReason,
+  type SloSnapshot,
+  type SloStateData,
+} from './slo-state';
 import type { Clock, SloSpec, SpanView } from './types';
 
 /** The system clock. */
@@ -89,16 +95,31 @@ export class SloEngine {
       facts.reset(span);
       const states = this.states;
       const candidates = this._dispatch.candidates(facts.method(), facts.route());
+      const end = span.endTimeMs;
+      const duration = span.durationMs;
+      const invalid = !(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity;
       for (let c = 0; c < candidates.length; c++) {
         const state = states[candidates[c]];
         const outcome = state.slo.classify(facts, true);
         if (outcome === Outcome.INELIGIBLE) continue;
-        const reason = this._place(
-          state,
-          span.endTimeMs,
-          span.durationMs,
-          outcome === Outcome.GOOD
-        );
+        if (invalid) {
+          this._dropped.invalid++;
+          continue;
+        }
+        // The clock is read only when a span seems to end in the future of the
+        // last reading (clock reads cost more than the rest of this path on some
+        // machines); a stale reading only makes the late check more lenient.
+        if (end > this._now + this._skewMs) {
+          this._now = this._clock.now();
+          if (end > this._now + this._skewMs) {
+            this._dropped.future++;
+            continue;
+          }
+        }
+        EVENT_TIME[0] = end;
+        EVENT_TIME[1] = this._now;
+        const good = outcome === Outcome.GOOD ? 1 : 0;
+        const reason = state.recordEvent(good, 1 - good);
         if (reason === undefined) counted++;
         else this._dropped[reason]++;
       }
@@ -124,33 +145,6 @@ export class SloEngine {
     if (!Number.isFinite(timeMs) || !(good >= 0) || !(bad >= 0)) return 'invalid';
     if (timeMs > nowMs + this._skewMs) return 'future';
     return state.record(timeMs, nowMs, good, bad);
-  }
-
-  /**
-   * Places one event at its own end time. The clock is read only when a span
-   * seems to end in the future of the last reading (clock reads cost more than
-   * the rest of this path on some machines): a stale reading can only make the
-   * late check more lenient, never drop a span that is on time.
-   */
-  private _place(
-    state: SloState,
-    endTimeMs: number,
-    durationMs: number,
-    good: boolean
-  ): DropReason | undefined {
-    if (
-      !(endTimeMs > 0) ||
-      endTimeMs === Infinity ||
-      !(durationMs >= 0) ||
-      durationMs === Infinity
-    ) {
-      return 'invalid';
-    }
-    if (endTimeMs > this._now + this._skewMs) {
-      this._now = this._clock.now();
-      if (endTimeMs > this._now + this._skewMs) return 'future';
-    }
-    return state.record(endTimeMs, this._now, good ? 1 : 0, good ? 0 : 1);
   }
 
   /** Every SLO's numbers at `nowMs` (default: the clock's now). */

@@ -72,6 +72,9 @@ export interface SloStateData {
   totals: { good: number; bad: number };
 }
 
+/** Scratch slots `[timeMs, nowMs]` read by {@link SloState.recordEvent}. */
+export const EVENT_TIME = new Float64Array(2);
+
 /** Why an event was not counted. */
 export type DropReason = 'late' | 'future' | 'invalid';
 
@@ -133,6 +136,19 @@ export class SloState {
    * Returns the drop reason, or undefined when counted.
    */
   record(timeMs: number, nowMs: number, good: number, bad: number): DropReason | undefined {
+    EVENT_TIME[0] = timeMs;
+    EVENT_TIME[1] = nowMs;
+    return this.recordEvent(good, bad);
+  }
+
+  /**
+   * {@link record} with the event time and now read from {@link EVENT_TIME}: the
+   * per-span path passes times this way because a double passed as an argument
+   * to a function V8 does not inline is boxed, which is an allocation per span.
+   */
+  recordEvent(good: number, bad: number): DropReason | undefined {
+    const timeMs = EVENT_TIME[0];
+    const nowMs = EVENT_TIME[1];
     const w = this._window;
     if (timeMs <= nowMs - this._lateBeforeMs) return 'late';
     let g = good;
