@@ -28,3 +28,13 @@ export type {
   RuleFile,
   PrometheusRuleResource,
 } from './types';
+export { generateDashboard, DASHBOARD_SCHEMA_VERSION } from './dashboard';
+export type { DashboardOptions, GrafanaDashboard, GrafanaPanel } from './dashboard';
+export { generateRuleTests, counterValues } from './rule-tests';
+export type {
+  RuleTestOptions,
+  RuleTestFile,
+  RuleTestGroup,
+  PromqlExprTest,
+  ExpectedSample,
+} from './rule-tests';

@@ -88,14 +88,16 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
       labels: { ...base, [LABEL_SLO_WINDOW]: promDuration(w) },
     });
   }
+  // `max without (slo_window)` drops the window label: one series per SLO, like the gauges.
+  const overWindow = `max without (${LABEL_SLO_WINDOW}) (${select(RECORD_ERROR_RATIO, windowMs)})`;
   rules.push({
     record: RECORD_SLI,
-    expr: `1 - ${select(RECORD_ERROR_RATIO, windowMs)}`,
+    expr: `1 - ${overWindow}`,
     labels: { ...base },
   });
   rules.push({
     record: RECORD_BUDGET_REMAINING,
-    expr: `1 - ${select(RECORD_ERROR_RATIO, windowMs)} / ${fraction}`,
+    expr: `1 - ${overWindow} / ${fraction}`,
     labels: { ...base },
   });
   // remaining × W / burn(1h): +Inf when not burning (x/0), 0 once the budget is spent
