@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import {
+  humanizeDuration,
+  releaseDecision,
+  strictestDecision,
+  type ReleaseDecision,
+  type SloStatus,
+} from '@burnrate/core';
+import type { SloReport, SlosResponse } from '@burnrate/collector';
+import { percent, table, UsageError, type CliIo } from '../io';
+
+/** Where the current numbers come from: a running collector's `/api/slos`, or a saved copy of it. */
+export interface SourceOptions {
+  url?: string;
+  input?: string;
+}
+
+/** Default `/api/slos` of a collector on this machine. */
+export const DEFAULT_STATUS_URL = 'http://127.0.0.1:4318/api/slos';
+
+/** Reads the `/api/slos` document from a URL or a file. */
+export async function readSlos(source: SourceOptions): Promise<SlosResponse> {
+  let text: string;
+  let where: string;
+  if (source.input !== undefined) {
+    where = source.input;
+    try {
+      text = readFileSync(source.input, 'utf8');
+    } catch (e) {
+      throw new UsageError(
+        `${where}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`
+      );
+    }
+  } else {
+    where = source.url ?? DEFAULT_STATUS_URL;
+    let res: Response;
+    try {
+      res = await fetch(where, { signal: AbortSignal.timeout(10_000) });
+    } catch (e) {
+      throw new UsageError(
+        `${where}: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`
+      );
+    }
+    if (!res.ok) throw new UsageError(`${where}: HTTP ${res.status}`);
+    text = await res.text();
+  }
+  let doc: SlosResponse;
+  try {
+    doc = JSON.parse(text) as SlosResponse;
+  } catch (e) {
+    throw new UsageError(`${where}: not JSON (${(e as Error).message})`);
+  }
+  if (!doc || !Array.isArray(doc.slos))
+    throw new UsageError(`${where}: expected {"slos": [...]} as /api/slos returns`);
+  return doc;
+}
+
+function tte(s: SloReport): string {
+  return s.timeToExhaustionSeconds === null
+    ? 'never'
+    : humanizeDuration(s.timeToExhaustionSeconds * 1000);
+}
+
+/** `burnrate status [--url URL | --input FILE] [--json]`: every SLO's numbers as a table. */
+export async function statusCommand(
+  options: SourceOptions & { json: boolean },
+  io: CliIo
+): Promise<number> {
+  const doc = await readSlos(options);
+  if (options.json) {
+    io.out(`${JSON.stringify(doc, null, 2)}\n`);
+    return 0;
+  }
+  const windows = [...new Set(doc.slos.flatMap(s => Object.keys(s.burnRates)))].slice(0, 4);
+  const rows = [
+    [
+      'SLO',
+      'objective',
+      'SLI',
+      'budget left',
+      ...windows.map(w => `burn ${w}`),
+      'exhausts in',
+      'alerts',
+      'status',
+    ],
+    ...doc.slos.map(s => [
+      s.name,
+      percent(s.objective),
+      percent(s.sli, 5),
+      percent(s.remaining, 3),
+      ...windows.map(w => (s.burnRates[w] === undefined ? '-' : s.burnRates[w].toFixed(2))),
+      tte(s),
+      [s.firing.page ? 'PAGE' : '', s.firing.ticket ? 'ticket' : ''].filter(Boolean).join(' ') ||
+        '-',
+      s.status,
+    ]),
+  ];
+  io.out(`${table(rows)}\n`);
+  return 0;
+}
+
+/** Options of `burnrate gate`. */
+export interface GateOptions extends SourceOptions {
+  slos: string[];
+  allow: string | undefined;
+  minRemaining: string | undefined;
+  json: boolean;
+}
+
+const DECISIONS: readonly ReleaseDecision[] = ['approve', 'review', 'defer', 'block'];
+
+/**
+ * `burnrate gate`: whether a deploy may go out. Each SLO's status gives a
+ * decision (healthy → approve, attention → review, warning → defer, critical and
+ * exhausted → block); `--min-remaining` defers below that budget share. The
+ * strictest decision wins; exit 0 when it is at most `--allow` (default review),
+ * 1 otherwise.
+ */
+export async function gateCommand(options: GateOptions, io: CliIo): Promise<number> {
+  const allow = (options.allow ?? 'review') as ReleaseDecision;
+  if (!DECISIONS.includes(allow))
+    throw new UsageError(
+      `--allow must be one of ${DECISIONS.join(', ')}, got ${JSON.stringify(options.allow)}`
+    );
+  let minRemaining = -Infinity;
+  if (options.minRemaining !== undefined) {
+    minRemaining = Number(options.minRemaining);
+    if (!Number.isFinite(minRemaining) || minRemaining > 1) {
+      throw new UsageError(
+        `--min-remaining must be a budget share such as 0.25, got ${JSON.stringify(options.minRemaining)}`
+      );
+    }
+  }
+  const doc = await readSlos(options);
+  const wanted = options.slos.length > 0 ? options.slos : doc.slos.map(s => s.name);
+  const missing = wanted.filter(n => !doc.slos.some(s => s.name === n));
+  if (missing.length > 0)
+    throw new UsageError(`no SLO named ${missing.map(m => JSON.stringify(m)).join(', ')}`);
+  const verdicts = doc.slos
+    .filter(s => wanted.includes(s.name))
+    .map(s => {
+      let decision = releaseDecision(s.status as SloStatus);
+      const reasons = [`status ${s.status}`];
+      if (s.remaining < minRemaining) {
+        decision = strictestDecision([decision, 'defer']);
+        reasons.push(`budget left ${percent(s.remaining, 3)} < ${percent(minRemaining, 3)}`);
+      }
+      return { slo: s.name, decision, remaining: s.remaining, reasons };
+    });
+  const decision = strictestDecision(verdicts.map(v => v.decision));
+  const pass = DECISIONS.indexOf(decision) <= DECISIONS.indexOf(allow);
+  if (options.json)
+    io.out(`${JSON.stringify({ decision, pass, allow, slos: verdicts }, null, 2)}\n`);
+  else {
+    io.out(
+      `${table([['SLO', 'decision', 'why'], ...verdicts.map(v => [v.slo, v.decision, v.reasons.join('; ')])])}\n`
+    );
+    io.out(`\ndecision: ${decision} (${pass ? 'pass' : 'fail'}: allowed up to ${allow})\n`);
+  }
+  return pass ? 0 : 1;
+}
