@@ -1,0 +1,262 @@
+import * as assert from 'node:assert';
+import { parseSpec } from '@burnrate/core';
+import { parse } from 'yaml';
+import {
+  buildRuleGroups,
+  generateRuleObject,
+  generateRules,
+  type AlertingRule,
+  type PrometheusRuleResource,
+  type RecordingRule,
+  type RuleFile,
+} from '../src';
+import { promtool, tempFiles } from './promtool';
+import { windowsSpec } from './specs';
+
+function group(file: RuleFile, slo: string) {
+  const g = file.groups.find(x => x.name === `burnrate-${slo}`);
+  assert.ok(g, `group of ${slo}`);
+  return g;
+}
+
+function records(file: RuleFile, slo: string, record: string): RecordingRule[] {
+  return group(file, slo).rules.filter(
+    (r): r is RecordingRule => 'record' in r && r.record === record
+  );
+}
+
+function alerts(file: RuleFile, slo: string): AlertingRule[] {
+  return group(file, slo).rules.filter((r): r is AlertingRule => 'alert' in r);
+}
+
+describe('buildRuleGroups', () => {
+  const file = buildRuleGroups(windowsSpec());
+
+  it('should record the error ratio for every alert window, 1h and the SLO window', () => {
+    const windows = (slo: string) =>
+      records(file, slo, 'slo:error_ratio:rate').map(r => r.labels.slo_window);
+    assert.deepStrictEqual(windows('rolling-28d'), [
+      '5m',
+      '30m',
+      '1h',
+      '2h',
+      '6h',
+      '1d',
+      '3d',
+      '28d',
+    ]);
+    assert.deepStrictEqual(windows('rolling-90d'), [
+      '5m',
+      '30m',
+      '1h',
+      '2h',
+      '6h',
+      '1d',
+      '3d',
+      '90d',
+    ]);
+    assert.deepStrictEqual(windows('calendar-month'), [
+      '5m',
+      '30m',
+      '1h',
+      '2h',
+      '6h',
+      '1d',
+      '3d',
+      '30d',
+    ]);
+    assert.deepStrictEqual(windows('custom-tiers'), ['2m', '10m', '30m', '1h', '2h', '12h', '14d']);
+  });
+
+  it('should scale the alert windows of SLO windows under 7d into valid Prometheus durations', () => {
+    // 1d / 28d = 1/28: 5m → 10.714 s, 30m → 64.286 s, 1h → 128.571 s, … 3d → 2.571 h
+    const day = records(file, 'short-1d', 'slo:error_ratio:rate').map(r => r.labels.slo_window);
+    assert.deepStrictEqual(day, [
+      '10s714ms',
+      '1m4s286ms',
+      '2m8s571ms',
+      '4m17s143ms',
+      '12m51s429ms',
+      '51m25s714ms',
+      '1h',
+      '2h34m17s143ms',
+      '1d',
+    ]);
+    // 1h / 28d = 1/672: 5m → 446 ms, 1h → 5.357 s; 1h itself is the SLO window and recorded once
+    const hour = records(file, 'short-1h', 'slo:error_ratio:rate').map(r => r.labels.slo_window);
+    assert.deepStrictEqual(hour, [
+      '446ms',
+      '2s679ms',
+      '5s357ms',
+      '10s714ms',
+      '32s143ms',
+      '2m8s571ms',
+      '6m25s714ms',
+      '1h',
+    ]);
+    const expr = records(file, 'short-1h', 'slo:error_ratio:rate')[0].expr;
+    assert.ok(expr.includes('[446ms]'), expr);
+  });
+
+  it('should derive the alert thresholds from the window, never copy them', () => {
+    const thresholds = (slo: string) =>
+      alerts(file, slo).map(a => Number(/>= ([0-9.]+)$/m.exec(a.expr.split('\n')[0])![1]));
+    // DESIGN.md: 2 % / 1 h, 5 % / 6 h, 10 % / 1 d, 10 % / 3 d of the budget
+    assert.deepStrictEqual(thresholds('rolling-28d'), [13.44, 5.6, 2.8, 0.933333333333333]);
+    assert.deepStrictEqual(thresholds('rolling-30d'), [14.4, 6, 3, 1]);
+    assert.deepStrictEqual(thresholds('rolling-7d'), [3.36, 1.4, 0.7, 0.233333333333333]);
+    assert.deepStrictEqual(thresholds('rolling-90d'), [43.2, 18, 9, 3]);
+    // a 1 d SLO pages on 2 % of its budget just as a 28 d one: the same 13.44 over scaled windows
+    assert.deepStrictEqual(thresholds('short-1d'), [13.44, 5.6, 2.8, 0.933333333333333]);
+    // custom: 10 as given; 4 % of 14 d in 2 h = 0.04 × 168 = 6.72; 15 % in 12 h = 0.15 × 28 = 4.2
+    assert.deepStrictEqual(thresholds('custom-tiers'), [10, 6.72, 4.2]);
+  });
+
+  it('should require both windows of a tier, with severity and window labels', () => {
+    const page = alerts(file, 'rolling-28d')[0];
+    assert.strictEqual(page.alert, 'SloErrorBudgetBurn');
+    assert.strictEqual(
+      page.expr,
+      'max without (slo_window) (slo:burn_rate:rate{slo_name="rolling-28d",slo_window="1h"}) >= 13.44\n' +
+        'and\n' +
+        'max without (slo_window) (slo:burn_rate:rate{slo_name="rolling-28d",slo_window="5m"}) >= 13.44'
+    );
+    assert.deepStrictEqual(page.labels, {
+      slo_name: 'rolling-28d',
+      severity: 'page',
+      slo_long_window: '1h',
+      slo_short_window: '5m',
+    });
+    assert.deepStrictEqual(
+      alerts(file, 'rolling-28d').map(a => a.labels.severity),
+      ['page', 'page', 'ticket', 'ticket']
+    );
+  });
+
+  it('should say in words what burns, with the runbook when the spec has one', () => {
+    const page = alerts(file, 'rolling-28d')[0];
+    assert.match(
+      page.annotations.description,
+      /At 13\.44x a 1h window consumes 2% of the 28d budget/
+    );
+    assert.match(
+      page.annotations.description,
+      /exhausted in \{\{ with query `slo:time_to_exhaustion:seconds\{slo_name="rolling-28d"\}`/
+    );
+    assert.strictEqual(
+      page.annotations.runbook_url,
+      'https://runbooks.example/checkout#availability'
+    );
+    assert.strictEqual(alerts(file, 'rolling-7d')[0].annotations.runbook_url, undefined);
+    assert.match(
+      alerts(file, 'calendar-month')[0].annotations.description,
+      /calendar month, rules over a rolling 30d/
+    );
+  });
+
+  it('should carry the spec labels on every rule', () => {
+    for (const rule of group(file, 'rolling-30d').rules) {
+      assert.strictEqual(rule.labels.team, 'payments');
+      assert.strictEqual(rule.labels.slo_name, 'rolling-30d');
+    }
+  });
+
+  it('should divide by the error budget for burn rates and the remaining budget', () => {
+    const burn = records(file, 'rolling-30d', 'slo:burn_rate:rate')[0];
+    assert.strictEqual(
+      burn.expr,
+      'slo:error_ratio:rate{slo_name="rolling-30d",slo_window="5m"} / 0.0005'
+    );
+    const remaining = records(file, 'rolling-30d', 'slo:error_budget_remaining:ratio')[0];
+    assert.strictEqual(
+      remaining.expr,
+      '1 - max without (slo_window) (slo:error_ratio:rate{slo_name="rolling-30d",slo_window="30d"}) / 0.0005'
+    );
+  });
+
+  it('should refuse a timeslices budget, naming the SLO', () => {
+    const spec = parseSpec(`
+slos:
+  - { name: a, objective: 99, window: 7d, sli: { good: { status: ok } } }
+  - { name: slices, objective: 99, window: 7d, budgeting: timeslices, sli: { good: { status: ok } } }
+`);
+    assert.throws(
+      () => buildRuleGroups(spec),
+      /slos\[1\]\.budgeting \(slices\): timeslices budgets/
+    );
+    assert.strictEqual(buildRuleGroups(spec, { slos: ['a'] }).groups.length, 1);
+  });
+
+  it('should refuse an unknown SLO name in options.slos', () => {
+    assert.throws(
+      () => buildRuleGroups(windowsSpec(), { slos: ['nope'] }),
+      /unknown SLO "nope"; the spec has rolling-7d/
+    );
+  });
+
+  it('should set the group interval when asked', () => {
+    assert.ok(
+      buildRuleGroups(windowsSpec(), { interval: '30s' }).groups.every(g => g.interval === '30s')
+    );
+    assert.ok(file.groups.every(g => g.interval === undefined));
+  });
+});
+
+describe('generateRules', () => {
+  it('should write rules that promtool check rules accepts for every window shape', function () {
+    this.timeout(30_000);
+    const spec = windowsSpec();
+    const text = generateRules(spec);
+    const total = buildRuleGroups(spec).groups.reduce((n, g) => n + g.rules.length, 0);
+    const t = tempFiles({ 'rules.yaml': text });
+    try {
+      const r = promtool(['check', 'rules', 'rules.yaml'], t.dir);
+      assert.strictEqual(r.status, 0, r.output);
+      assert.match(r.output, new RegExp(`SUCCESS: ${total} rules found`));
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('should make promtool fail on a broken rule (the check is real)', () => {
+    const text = generateRules(windowsSpec()).replace('[5m]', '[5 minutes]');
+    const t = tempFiles({ 'rules.yaml': text });
+    try {
+      const r = promtool(['check', 'rules', 'rules.yaml'], t.dir);
+      assert.notStrictEqual(r.status, 0);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('should round-trip through YAML to the structured groups', () => {
+    const spec = windowsSpec();
+    assert.deepStrictEqual(
+      parse(generateRules(spec)),
+      JSON.parse(JSON.stringify(buildRuleGroups(spec)))
+    );
+  });
+
+  it('should wrap the same groups in a PrometheusRule for prometheus-operator', () => {
+    const spec = windowsSpec();
+    const resource = parse(
+      generateRules(spec, {
+        format: 'prometheus-operator',
+        namespace: 'monitoring',
+        resourceLabels: { release: 'prometheus' },
+      })
+    ) as PrometheusRuleResource;
+    assert.strictEqual(resource.apiVersion, 'monitoring.coreos.com/v1');
+    assert.strictEqual(resource.kind, 'PrometheusRule');
+    assert.deepStrictEqual(resource.metadata, {
+      name: 'burnrate-slos',
+      namespace: 'monitoring',
+      labels: { release: 'prometheus' },
+    });
+    assert.deepStrictEqual(resource.spec, JSON.parse(JSON.stringify(buildRuleGroups(spec))));
+    assert.throws(
+      () => generateRuleObject(spec, { format: 'thanos' as never }),
+      /format: must be prometheus or prometheus-operator, got "thanos"/
+    );
+  });
+});
