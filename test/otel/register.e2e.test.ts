@@ -50,6 +50,50 @@ describe('@burnrate/otel/register', () => {
     });
   }
 
+  it('should instrument an ES module app with --import', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'burnrate-esm-'));
+    const app = join(dir, 'app.mjs');
+    writeFileSync(
+      app,
+      "import { createServer } from 'node:http';\n" +
+        "createServer((req, res) => { res.statusCode = req.url === '/fail' ? 503 : 200; res.end(); })" +
+        ".listen(Number(process.env.PORT), '127.0.0.1');\n"
+    );
+    const spec = join(dir, 'burnrate.yaml');
+    writeFileSync(
+      spec,
+      'slos:\n  - name: any\n    objective: 99\n    window: 28d\n    sli: { good: { status: ok } }\n'
+    );
+    const [appPort, metricsPort] = [await freePort(), await freePort()];
+    child = startNode(['--import', '@burnrate/otel/register', app], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(appPort),
+        BURNRATE_CONFIG: spec,
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+      },
+    });
+    await waitForHttp(appPort, '/', 15_000, child);
+    await http(appPort, 'GET', '/fail');
+    await http(appPort, 'GET', '/fail');
+    let samples = parsePrometheusText('');
+    for (let i = 0; i < 100; i++) {
+      samples = parsePrometheusText((await http(metricsPort, 'GET', '/metrics')).body);
+      if (sampleValue(samples, 'slo_events_total', { slo_name: 'any', slo_outcome: 'bad' }) >= 2)
+        break;
+      await new Promise(r => setTimeout(r, 50));
+    }
+    assert.strictEqual(
+      sampleValue(samples, 'slo_events_total', { slo_name: 'any', slo_outcome: 'bad' }),
+      2
+    );
+    assert.strictEqual(
+      sampleValue(samples, 'slo_events_total', { slo_name: 'any', slo_outcome: 'good' }),
+      1
+    );
+  });
+
   it('should stop the app at start with the spec errors and their paths', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'burnrate-'));
     const spec = join(dir, 'burnrate.yaml');

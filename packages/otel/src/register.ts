@@ -9,6 +9,8 @@
  * flushed and shut down; when nothing else listens for the signal the process
  * then ends by it.
  */
+import { createRequire, register as registerLoaderHooks } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { readRegisterConfig, startBurnrate, type BurnrateHandle } from './start';
 
 const LOADED = Symbol.for('@burnrate/otel/register');
@@ -16,6 +18,26 @@ const LOADED = Symbol.for('@burnrate/otel/register');
 function fail(message: string): never {
   process.stderr.write(`burnrate: ${message}\n`);
   process.exit(1);
+}
+
+/**
+ * Lets the instrumentations patch ES modules too (`import { createServer } from
+ * 'node:http'`): registers OpenTelemetry's import-in-the-middle loader hook.
+ * Only under `--import`: CommonJS apps are patched through `require`, and
+ * with `--require` the hook would get in the way of that.
+ */
+function registerEsmHook(): void {
+  try {
+    const instrumentationRequire = createRequire(
+      require.resolve('@opentelemetry/instrumentation-http')
+    );
+    const hook = instrumentationRequire.resolve('@opentelemetry/instrumentation/hook.mjs');
+    registerLoaderHooks(pathToFileURL(hook).href, pathToFileURL(__filename).href);
+  } catch (e) {
+    process.stderr.write(
+      `burnrate: ES module instrumentation unavailable (${(e as Error).message})\n`
+    );
+  }
 }
 
 function register(): void {
@@ -28,6 +50,8 @@ function register(): void {
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }
+  // Loaded by `--import` (no CommonJS parent): the app may be an ES module.
+  if (module.parent === undefined || module.parent === null) registerEsmHook();
   const onSignal = (signal: NodeJS.Signals): void => {
     void handle.shutdown().then(() => {
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
