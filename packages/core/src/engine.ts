@@ -1,4 +1,5 @@
 import { CompiledSlo, Outcome } from './classify';
+import { BadEventBreakdown } from './bad-event-breakdown';
 import { SloDispatch } from './slo-dispatch';
 import { SpanFacts } from './span-facts';
 import {
@@ -23,6 +24,8 @@ export interface SloEngineOptions {
   maxFutureSkewMs?: number;
   /** Bucket width for every window instead of 1/300 of its length (replay: one minute). */
   resolutionMs?: number;
+  /** Cap on distinct (SLO, route, status code) series of the bad-event breakdown. @default 2000 */
+  maxBreakdownSeries?: number;
 }
 
 /** Dropped events by reason. */
@@ -52,6 +55,8 @@ export class SloEngine {
   private readonly _skewMs: number;
   private readonly _facts = new SpanFacts();
   private readonly _dispatch: SloDispatch;
+  /** Bad events by SLO, route and status code (what burns the budget), capped. */
+  readonly breakdown: BadEventBreakdown;
   private readonly _dropped: DropCounts = { late: 0, future: 0, invalid: 0 };
   private _spans = 0;
   /** Last reading of the clock; see {@link _place}. */
@@ -65,6 +70,7 @@ export class SloEngine {
       def => new SloState(new CompiledSlo(def), options.resolutionMs)
     );
     this._dispatch = new SloDispatch(this.states.map(s => s.slo));
+    this.breakdown = new BadEventBreakdown(this.states.length, options.maxBreakdownSeries);
   }
 
   /** The injected clock. */
@@ -120,14 +126,22 @@ export class SloEngine {
         EVENT_TIME[1] = this._now;
         const good = outcome === Outcome.GOOD ? 1 : 0;
         const reason = state.recordEvent(good, 1 - good);
-        if (reason === undefined) counted++;
-        else this._dropped[reason]++;
+        if (reason === undefined) {
+          counted++;
+          if (good === 0) this._recordBad(candidates[c], facts);
+        } else this._dropped[reason]++;
       }
     } catch {
       this._dropped.invalid++;
     }
     this._facts.clear();
     return counted;
+  }
+
+  /** Cold path: a counted bad event goes to the breakdown by route and status. */
+  private _recordBad(sloIndex: number, facts: SpanFacts): void {
+    const http = facts.httpStatus();
+    this.breakdown.add(sloIndex, facts.route(), http >= 0 ? http : facts.rpcCode());
   }
 
   /**

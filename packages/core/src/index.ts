@@ -80,6 +80,8 @@ export type {
   SloStateData,
 } from './slo-state';
 export { SloEngine, systemClock, STATE_VERSION } from './engine';
+export { BadEventBreakdown, DEFAULT_MAX_SERIES, NO_ROUTE } from './bad-event-breakdown';
+export type { BadEventSeries } from './bad-event-breakdown';
 export type { SloEngineOptions, DropCounts, EngineState } from './engine';
 export { classifyStatus, releaseDecision, strictestDecision, DECISION_ORDER } from './status';
 export type { SloStatus, ReleaseDecision, StatusInputs } from './status';
