@@ -1,0 +1,213 @@
+import * as assert from 'node:assert';
+import { errorBudgetFraction, parseSpec, SloEngine, type SloSnapshot } from '@burnrate/core';
+import { stringify } from 'yaml';
+import {
+  counterValues,
+  errorRatioExpr,
+  generateRules,
+  promDuration,
+  type PromqlExprTest,
+} from '../src';
+import { promtool, tempFiles } from './promtool';
+
+/**
+ * The rules mirror the gauges: for one counter history, the burn rates, SLI,
+ * remaining budget, time to exhaustion and firing tiers that Prometheus computes
+ * with the generated rules equal what @burnrate/core computes from the same counts.
+ *
+ * Tolerance: at evaluation times on a sample (every 5 minutes here) rate() needs no
+ * extrapolation, so the figures must agree to 1e-9 (relative; float summation
+ * order only). Between samples (every 5 minutes here) rate() over w sees k − 1 of the k intervals that
+ * core counts and extrapolates both counters alike, so the error ratio may differ
+ * by one interval's share of the window: at most maxStep / ((k − 1) × minStep)
+ * (maxStep, minStep: the largest and smallest totals per interval), divided by
+ * 1 − objective for the burn rate.
+ */
+describe('rules mirror @burnrate/core', () => {
+  const spec = parseSpec(`
+slos:
+  - name: mirror
+    objective: 99.5
+    window: 7d
+    sli: { good: { status: ok } }
+`);
+  const target = spec.slos[0].target;
+  const STEP_MS = 300_000; // promtool's query engine loads at most 10,000 samples: 2 × 7 d / 5 min fits
+  const SEGMENT = 6; // traffic changes every 30 min
+  const DAYS = 8;
+  const steps = (DAYS * 86_400_000) / STEP_MS;
+
+  // A seeded history: 30-minute segments of varying traffic and a 0.2 % error floor,
+  // with three incidents (a short sharp one, a slow burn, a page-worthy hour).
+  let seed = 0x5eed;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const segment = (d: number, h: number) => (d * 24 + h) * 2;
+  const segments: Array<{ total: number; bad: number }> = [];
+  for (let s = 0; s < steps / SEGMENT; s++) {
+    const total = 2000 + Math.floor(random() * 2000);
+    let ratio = 0.002 * random();
+    if (s >= segment(2, 10) && s < segment(2, 11)) ratio = 0.08;
+    if (s >= segment(5, 0) && s < segment(5, 6)) ratio = 0.015;
+    if (s >= segment(7, 20) && s < segment(7, 21)) ratio = 0.3;
+    segments.push({ total, bad: Math.round(total * ratio) });
+  }
+  const perStep = (i: number) => segments[Math.floor((i - 1) / SEGMENT)];
+  const good = counterValues(segments.map(s => ({ steps: SEGMENT, increment: s.total - s.bad })));
+  const bad = counterValues(segments.map(s => ({ steps: SEGMENT, increment: s.bad })));
+  const minStep = Math.min(...segments.map(s => s.total));
+  const maxStep = Math.max(...segments.map(s => s.total));
+
+  // Core over the same counts: one bucket per sample interval, each minute's events at the sample time.
+  const checkSteps = [
+    segment(2, 11) * SEGMENT,
+    segment(5, 4) * SEGMENT,
+    segment(7, 21) * SEGMENT,
+    steps,
+  ];
+  const engine = new SloEngine({ spec, resolutionMs: STEP_MS });
+  const snapshots = new Map<number, SloSnapshot>();
+  for (let i = 1; i <= steps; i++) {
+    const s = perStep(i);
+    engine.recordCounts(0, i * STEP_MS, s.total - s.bad, s.bad, i * STEP_MS);
+    if (checkSteps.includes(i)) snapshots.set(i, engine.snapshot(i * STEP_MS)[0]);
+  }
+
+  const close = (
+    expr: string,
+    value: number,
+    tolerance: number,
+    labels: string,
+    at: number
+  ): PromqlExprTest => ({
+    expr: `abs(${expr} - (${value})) <= bool ${tolerance}`,
+    eval_time: promDuration(at),
+    exp_samples: [{ labels, value: 1 }],
+  });
+  const rel = (v: number) => 1e-9 * Math.max(1, Math.abs(v));
+
+  /** The promtool run comparing the rules with core's figures, each multiplied by `skew`. */
+  function compare(skew: number) {
+    const tests: PromqlExprTest[] = [];
+    const series = (outcome: string) =>
+      `slo_events_total{slo_name="mirror", slo_outcome="${outcome}", instance="a", job="checkout"}`;
+    let firingSeen = 0;
+    for (const [i, snap] of snapshots) {
+      const at = i * STEP_MS;
+      for (const w of snap.windows) {
+        tests.push(
+          close(
+            `slo:burn_rate:rate{slo_name="mirror",slo_window="${w.window}"}`,
+            w.burnRate * skew,
+            rel(w.burnRate),
+            `{slo_name="mirror", slo_window="${w.window}"}`,
+            at
+          )
+        );
+      }
+      tests.push(
+        close(
+          'slo:sli:ratio{slo_name="mirror"}',
+          snap.sli * skew,
+          rel(snap.sli),
+          '{slo_name="mirror"}',
+          at
+        )
+      );
+      tests.push(
+        close(
+          'slo:error_budget_remaining:ratio{slo_name="mirror"}',
+          snap.remaining,
+          rel(snap.remaining),
+          '{slo_name="mirror"}',
+          at
+        )
+      );
+      assert.ok(Number.isFinite(snap.timeToExhaustionMs));
+      const tte = snap.timeToExhaustionMs / 1000;
+      tests.push(
+        close(
+          'slo:time_to_exhaustion:seconds{slo_name="mirror"}',
+          tte,
+          rel(tte),
+          '{slo_name="mirror"}',
+          at
+        )
+      );
+      const firing = snap.tiers.filter(t => t.firing);
+      firingSeen += firing.length;
+      tests.push({
+        expr: 'ALERTS{slo_name="mirror"}',
+        eval_time: promDuration(at),
+        exp_samples: firing.map(t => ({
+          labels: `ALERTS{alertname="SloErrorBudgetBurn", alertstate="firing", severity="${t.tier.severity}", slo_long_window="${promDuration(t.tier.longWindowMs)}", slo_name="mirror", slo_short_window="${promDuration(t.tier.shortWindowMs)}"}`,
+          value: 1,
+        })),
+      });
+      // Between samples: the raw expression, within one interval's share of the window.
+      for (const w of snap.windows.filter(x => x.windowMs >= 3_600_000)) {
+        const k = w.windowMs / STEP_MS;
+        const tolerance = maxStep / ((k - 1) * minStep) / errorBudgetFraction(target);
+        tests.push(
+          close(
+            `((${errorRatioExpr('mirror', w.windowMs)}) / ${errorBudgetFraction(target)})`,
+            w.burnRate,
+            tolerance,
+            '{}',
+            at + STEP_MS / 2
+          )
+        );
+      }
+    }
+    // the history must exercise both the quiet and the firing paths
+
+    const file = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1h',
+      tests: [
+        {
+          interval: promDuration(STEP_MS),
+          input_series: [
+            { series: series('good'), values: good },
+            { series: series('bad'), values: bad },
+          ],
+          promql_expr_test: tests,
+        },
+      ],
+    };
+    const dir = tempFiles({
+      'rules.yaml': generateRules(spec),
+      'mirror.test.yaml': stringify(file, { lineWidth: 0 }),
+    });
+    try {
+      return {
+        ...promtool(['test', 'rules', 'mirror.test.yaml'], dir.dir),
+        firingSeen,
+        checks: tests.length,
+      };
+    } finally {
+      dir.cleanup();
+    }
+  }
+
+  it('should agree with core on burn rates, SLI, budget, time to exhaustion and alerts', function () {
+    this.timeout(60_000);
+    const r = compare(1);
+    assert.strictEqual(r.status, 0, r.output);
+    // the history exercises both the quiet and the firing paths
+    assert.ok(r.firingSeen >= 2, `tiers firing in core: ${r.firingSeen}`);
+    const last = snapshots.get(steps)!;
+    assert.ok(last.remaining < 1 && last.remaining > -1, `remaining ${last.remaining}`);
+    assert.ok(r.checks > 60, `checks: ${r.checks}`);
+  });
+
+  it('should notice a 0.1 % difference (the comparison is real)', function () {
+    this.timeout(60_000);
+    const r = compare(1.001);
+    assert.notStrictEqual(r.status, 0);
+    assert.match(r.output, /abs\(slo:burn_rate:rate\{slo_name=\\"mirror\\",slo_window=\\"5m\\"\}/);
+    assert.match(r.output, /abs\(slo:sli:ratio/);
+  });
+});
