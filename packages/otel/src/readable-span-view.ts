@@ -13,39 +13,57 @@ const SERVICE_NAME = 'service.name';
  * invalid (dropped) event instead of throwing.
  */
 export class ReadableSpanView implements SpanView {
+  private _span: ReadableSpan | undefined = undefined;
+  // Converted once per span into double fields, updated in place (no boxing per read).
+  private _endTimeMs = NaN;
+  private _durationMs = NaN;
+
   /** The span being classified, or undefined between spans. */
-  span: ReadableSpan | undefined = undefined;
+  get span(): ReadableSpan | undefined {
+    return this._span;
+  }
+
+  set span(span: ReadableSpan | undefined) {
+    this._span = span;
+    if (span === undefined || span === null) {
+      this._endTimeMs = NaN;
+      this._durationMs = NaN;
+    } else {
+      this._endTimeMs = hrTimeToMs(span.endTime);
+      this._durationMs = hrTimeToMs(span.duration);
+    }
+  }
 
   get kind(): number {
-    const k = this.span?.kind;
+    const k = this._span?.kind;
     return typeof k === 'number' ? k : -1;
   }
 
   get name(): string {
-    const n = this.span?.name;
+    const n = this._span?.name;
     return typeof n === 'string' ? n : '';
   }
 
   get endTimeMs(): number {
-    return hrTimeToMs(this.span?.endTime);
+    return this._endTimeMs;
   }
 
   get durationMs(): number {
-    return hrTimeToMs(this.span?.duration);
+    return this._durationMs;
   }
 
   get statusCode(): number {
-    const code = this.span?.status?.code;
+    const code = this._span?.status?.code;
     return typeof code === 'number' ? code : 0;
   }
 
   get serviceName(): string | undefined {
-    const v = this.span?.resource?.attributes?.[SERVICE_NAME];
+    const v = this._span?.resource?.attributes?.[SERVICE_NAME];
     return typeof v === 'string' ? v : undefined;
   }
 
   attribute(key: string): AttributeValue | undefined {
-    const attributes = this.span?.attributes;
+    const attributes = this._span?.attributes;
     if (attributes === undefined || attributes === null || typeof attributes !== 'object')
       return undefined;
     return attributes[key] as AttributeValue | undefined;
