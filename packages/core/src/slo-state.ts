@@ -95,6 +95,17 @@ export class SloState {
   private readonly _lateBeforeMs: number;
   private _totalGood = 0;
   private _totalBad = 0;
+  /** The rolling rings (the SLO window when rolling, then every alert window). */
+  private readonly _rings: RollingWindow[];
+  /**
+   * Width of the pending bucket (the finest ring's bucket, which every other
+   * ring's bucket is a whole multiple of); 0 when events go straight to the rings.
+   */
+  private readonly _pendingMs: number;
+  /** Index of the pending bucket: never older than any ring's head bucket. */
+  private _pendingIndex = -Infinity;
+  private _pendingGood = 0;
+  private _pendingBad = 0;
 
   /**
    * @param slo the compiled SLO
@@ -124,6 +135,11 @@ export class SloState {
       def.budgeting.method === 'timeslices'
         ? new SliceTracker(def.budgeting.sliceMs, def.budgeting.sliceTarget)
         : undefined;
+    this._rings =
+      this._window instanceof RollingWindow
+        ? [this._window, ...this._alertWindows]
+        : [...this._alertWindows];
+    this._pendingMs = this._slices === undefined ? pendingBucketMs(this._rings) : 0;
   }
 
   /** The SLO window's length (nominal for calendar windows). */
@@ -151,6 +167,25 @@ export class SloState {
     const nowMs = EVENT_TIME[1];
     const w = this._window;
     if (timeMs <= nowMs - this._lateBeforeMs) return 'late';
+    if (this._pendingMs > 0) {
+      // Fast path: an event in the newest bucket is added to the pending counts
+      // (two additions) instead of to each of the eight rings; the pending counts
+      // go to the rings when time moves on or before anything reads them.
+      const idx = Math.floor(timeMs / this._pendingMs);
+      if (idx >= this._pendingIndex) {
+        if (w instanceof CalendarWindow && !w.record(timeMs, good, bad)) return 'late';
+        if (idx > this._pendingIndex) {
+          this._flush();
+          this._pendingIndex = idx;
+        }
+        this._pendingGood += good;
+        this._pendingBad += bad;
+        this._totalGood += good;
+        this._totalBad += bad;
+        return undefined;
+      }
+      this._flush();
+    }
     let g = good;
     let b = bad;
     let t = timeMs;
@@ -175,8 +210,12 @@ export class SloState {
     const def = this._definition;
     const target = def.target;
     const windowMs = def.window.durationMs;
+    this._flush();
     this._window.advance(nowMs);
     for (const w of this._alertWindows) w.advance(nowMs);
+    // the rings' heads may now be past the pending bucket: older events go the slow way
+    if (this._pendingMs > 0)
+      this._pendingIndex = Math.max(this._pendingIndex, Math.floor(nowMs / this._pendingMs));
     const slices = this._slices;
     let eligible: number;
     let good: number;
@@ -262,6 +301,7 @@ export class SloState {
   }
 
   toJSON(): SloStateData {
+    this._flush();
     return {
       window: this._window.toJSON(),
       alertWindows: this._alertWindows.map(w => w.toJSON()),
@@ -282,6 +322,47 @@ export class SloState {
       this._totalGood = data.totals.good;
       this._totalBad = data.totals.bad;
     }
+    this._resetPending();
     return ok;
   }
+
+  /** Adds the pending counts to every ring, at the start of the pending bucket. */
+  private _flush(): void {
+    const g = this._pendingGood;
+    const b = this._pendingBad;
+    if (g === 0 && b === 0) return;
+    this._pendingGood = 0;
+    this._pendingBad = 0;
+    const t = this._pendingIndex * this._pendingMs;
+    const rings = this._rings;
+    for (let i = 0; i < rings.length; i++) rings[i].record(t, g, b);
+  }
+
+  /** Drops the pending counts and moves the pending bucket to the newest ring head. */
+  private _resetPending(): void {
+    this._pendingGood = 0;
+    this._pendingBad = 0;
+    let idx = -Infinity;
+    if (this._pendingMs > 0) {
+      for (const r of this._rings) {
+        if (r.headIndex === -Infinity) continue;
+        idx = Math.max(idx, Math.floor((r.headIndex * r.bucketMs) / this._pendingMs));
+      }
+    }
+    this._pendingIndex = idx;
+  }
+}
+
+/**
+ * The pending bucket width for a set of rings: the finest bucket, when it is a
+ * whole number of milliseconds and every other bucket is a whole multiple of
+ * it (so that a pending bucket lies inside one bucket of every ring); 0 otherwise.
+ */
+function pendingBucketMs(rings: readonly RollingWindow[]): number {
+  if (rings.length === 0) return 0;
+  let fine = Infinity;
+  for (const r of rings) fine = Math.min(fine, r.bucketMs);
+  if (!Number.isInteger(fine) || fine <= 0) return 0;
+  for (const r of rings) if (!Number.isInteger(r.bucketMs / fine)) return 0;
+  return fine;
 }

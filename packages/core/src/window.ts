@@ -49,6 +49,11 @@ export class RollingWindow {
     return this._k;
   }
 
+  /** Index of the newest bucket (`floor(time / bucketMs)`), -Infinity before the first event. */
+  get headIndex(): number {
+    return this._head;
+  }
+
   /**
    * Adds counts at time `timeMs`. Events older than the window (relative to the
    * newest bucket seen) are ignored and `false` is returned.
