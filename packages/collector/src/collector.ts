@@ -7,8 +7,8 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { loadSpec, SloEngine, type SloSpec } from '@burnrate/core';
-import { SloMetrics } from '@burnrate/otel';
+import { DEFAULT_MAX_SERIES, loadSpec, SloEngine, type SloSpec } from '@burnrate/core';
+import { METRIC_SLO_BAD_EVENTS, SloMetrics } from '@burnrate/otel';
 import { Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -105,10 +105,13 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxInFlightBytes = options.maxInFlightBytes ?? 2 * maxBodyBytes;
   const snapshotIntervalMs = options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
+  const maxSeries = options.maxSeries ?? DEFAULT_MAX_SERIES;
   if (!(maxBodyBytes > 0))
     throw new RangeError(`maxBodyBytes: must be positive, got ${maxBodyBytes}`);
   if (!(maxInFlightBytes > 0))
     throw new RangeError(`maxInFlightBytes: must be positive, got ${maxInFlightBytes}`);
+  if (!Number.isInteger(maxSeries) || maxSeries < 1)
+    throw new RangeError(`maxSeries: must be a positive integer, got ${maxSeries}`);
   if (!(snapshotIntervalMs > 0))
     throw new RangeError(`snapshotIntervalMs: must be positive, got ${snapshotIntervalMs}`);
   let tls: { cert: Buffer; key: Buffer } | undefined;
@@ -124,6 +127,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     spec,
     clock: options.clock,
     maxFutureSkewMs: options.maxFutureSkewMs,
+    maxBreakdownSeries: maxSeries,
   });
   const budget = new InFlightBudget(maxInFlightBytes);
   const metrics = new CollectorMetrics(() => budget.usedBytes);
@@ -166,6 +170,14 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const meterProvider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': COLLECTOR_SERVICE_NAME }),
     readers,
+    // The engine caps the breakdown at maxSeries plus one overflow series per SLO;
+    // the SDK's own limit (2000 by default) must not fold those together again.
+    views: [
+      {
+        instrumentName: METRIC_SLO_BAD_EVENTS,
+        aggregationCardinalityLimit: maxSeries + spec.slos.length + 1,
+      },
+    ],
   });
   const sloMetrics = new SloMetrics({ engine, meterProvider });
   metrics.register(meterProvider);

@@ -13,6 +13,7 @@ export interface CollectorFlags {
   snapshotIntervalMs?: number;
   maxBodyBytes?: number;
   maxInFlightBytes?: number;
+  maxSeries?: number;
   token?: string;
   tls?: { cert: string; key: string };
 }
@@ -47,6 +48,7 @@ export function collectorOptionsFrom(
     snapshotIntervalMs: pick('snapshotIntervalMs', s.snapshotIntervalMs),
     maxBodyBytes: pick('maxBodyBytes', s.maxBodyBytes),
     maxInFlightBytes: pick('maxInFlightBytes', s.maxInFlightBytes),
+    maxSeries: pick('maxSeries', s.maxSeries),
     token: pick('token', s.token),
     tls,
   };

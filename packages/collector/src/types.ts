@@ -31,6 +31,13 @@ export interface CollectorOptions {
   maxBodyBytes?: number;
   /** Largest total of request bytes being read and decoded at once. @default 2 × {@link maxBodyBytes} */
   maxInFlightBytes?: number;
+  /**
+   * Cap on the distinct (SLO, route, status code) series of `slo.bad_events`
+   * (routes and services can be unbounded); bad events past it are counted in one
+   * overflow series per SLO (`otel.metric.overflow="true"`).
+   * @default 2000 (the OpenTelemetry SDK's cardinality limit)
+   */
+  maxSeries?: number;
   /** Bearer token required on OTLP requests (`Authorization: Bearer <token>`). @default none */
   token?: string;
   /** TLS for the OTLP and API servers: PEM file paths. @default plain text */

@@ -40,6 +40,15 @@ export const METRIC_SLO_EVENTS = 'slo.events';
  * counted per engine. Unit `{event}`. Prometheus: `slo_spans_dropped_total`.
  */
 export const METRIC_SLO_SPANS_DROPPED = 'slo.spans.dropped';
+/**
+ * Counter: bad events since the process started, by SLO, route
+ * ({@link ATTR_HTTP_ROUTE}) and status code ({@link ATTR_HTTP_RESPONSE_STATUS_CODE},
+ * or {@link ATTR_RPC_GRPC_STATUS_CODE} for gRPC codes): what is burning the budget.
+ * Distinct series are capped (`maxBreakdownSeries`, default 2000); bad events of
+ * new series past the cap are counted in one series per SLO with
+ * {@link ATTR_OTEL_METRIC_OVERFLOW} `true`. Unit `{event}`. Prometheus: `slo_bad_events_total`.
+ */
+export const METRIC_SLO_BAD_EVENTS = 'slo.bad_events';
 
 /** Attribute on every `slo.*` series: the SLO's name from the spec. */
 export const ATTR_SLO_NAME = 'slo.name';
@@ -51,6 +60,18 @@ export const ATTR_SLO_SEVERITY = 'slo.severity';
 export const ATTR_SLO_OUTCOME = 'slo.outcome';
 /** Attribute of `slo.spans.dropped`: `late`, `future` or `invalid`. */
 export const ATTR_SLO_DROP_REASON = 'slo.drop.reason';
+
+/** Attribute of `slo.bad_events`: the route template (`http.route`, or the RPC `service/method`); absent when the span had none. */
+export const ATTR_HTTP_ROUTE = 'http.route';
+/** Attribute of `slo.bad_events`: the HTTP response status code (an integer); absent when the span had none. */
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+/** Attribute of `slo.bad_events`: the gRPC status code (an integer 0-16) of RPC spans without an HTTP status. */
+export const ATTR_RPC_GRPC_STATUS_CODE = 'rpc.grpc.status_code';
+/**
+ * Attribute `true` on the one `slo.bad_events` series per SLO that counts bad
+ * events past the series cap (the OpenTelemetry SDK's overflow attribute).
+ */
+export const ATTR_OTEL_METRIC_OVERFLOW = 'otel.metric.overflow';
 
 /** `slo.outcome` value of good events. */
 export const SLO_OUTCOME_GOOD = 'good';

@@ -7,8 +7,12 @@ import type {
   ObservableCounter,
   ObservableGauge,
 } from '@opentelemetry/api';
-import type { SloEngine, SloSnapshot } from '@burnrate/core';
+import type { BadEventSeries, SloEngine, SloSnapshot } from '@burnrate/core';
 import {
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_OTEL_METRIC_OVERFLOW,
+  ATTR_RPC_GRPC_STATUS_CODE,
   ATTR_SLO_DROP_REASON,
   ATTR_SLO_NAME,
   ATTR_SLO_OUTCOME,
@@ -16,6 +20,7 @@ import {
   ATTR_SLO_WINDOW,
   METER_NAME,
   METRIC_SLO_ALERT_FIRING,
+  METRIC_SLO_BAD_EVENTS,
   METRIC_SLO_BURN_RATE,
   METRIC_SLO_ERROR_BUDGET_REMAINING,
   METRIC_SLO_EVENTS,
@@ -55,13 +60,18 @@ interface SloAttributes {
   readonly ticket: Attributes;
   readonly good: Attributes;
   readonly bad: Attributes;
+  readonly overflow: Attributes;
 }
+
+/** Lowest status code read as HTTP; lower codes are gRPC codes (0-16). */
+const MIN_HTTP_STATUS = 100;
 
 /**
  * The SLO instruments of the metrics contract (docs/metrics.md) on one
  * `MeterProvider`: gauges of objective, SLI, remaining budget, burn rate per
- * alert window, time to exhaustion and firing alerts, and the `slo.events` and
- * `slo.spans.dropped` counters. Every instrument is observed in one batch
+ * alert window, time to exhaustion and firing alerts, and the `slo.events`,
+ * `slo.spans.dropped` and `slo.bad_events` (by route and status code, capped)
+ * counters. Every instrument is observed in one batch
  * callback that reads ONE engine snapshot per collection, so the numbers of
  * one scrape always agree with each other.
  *
@@ -79,9 +89,12 @@ export class SloMetrics {
   private readonly _firing: ObservableGauge;
   private readonly _events: ObservableCounter;
   private readonly _droppedCounter: ObservableCounter;
+  private readonly _badEvents: ObservableCounter;
   private readonly _observables: Observable[];
   private readonly _attributes: SloAttributes[];
   private readonly _dropAttributes = new Map<string, Attributes>();
+  /** Attributes of each breakdown series, built once (as many as the engine's series cap). */
+  private readonly _seriesAttributes = new Map<BadEventSeries, Attributes>();
   private _registered = false;
 
   constructor(options: SloMetricsOptions) {
@@ -122,7 +135,13 @@ export class SloMetrics {
       description: 'Events not counted (span x SLO), by slo.drop.reason',
       unit: UNIT_EVENTS,
     });
+    this._badEvents = m.createObservableCounter(METRIC_SLO_BAD_EVENTS, {
+      description:
+        'Bad events since the process started by SLO, route and status code (series capped; otel.metric.overflow counts the rest)',
+      unit: UNIT_EVENTS,
+    });
     this._observables = [
+      this._badEvents,
       this._objective,
       this._sli,
       this._remaining,
@@ -141,6 +160,7 @@ export class SloMetrics {
         ticket: { [ATTR_SLO_NAME]: name, [ATTR_SLO_SEVERITY]: 'ticket' },
         good: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_GOOD },
         bad: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_BAD },
+        overflow: { [ATTR_SLO_NAME]: name, [ATTR_OTEL_METRIC_OVERFLOW]: true },
       };
     });
     this._meter.addBatchObservableCallback(this._observe, this._observables);
@@ -172,7 +192,25 @@ export class SloMetrics {
       }
       result.observe(this._droppedCounter, dropped[reason], attrs);
     }
+    this._observeBreakdown(result);
   };
+
+  /** `slo.bad_events`: one point per breakdown series, plus each SLO's overflow once it is not 0. */
+  private _observeBreakdown(result: BatchObservableResult): void {
+    const breakdown = this._engine.breakdown;
+    for (const series of breakdown.series()) {
+      let attrs = this._seriesAttributes.get(series);
+      if (attrs === undefined) {
+        attrs = breakdownAttributes(this._attributes[series.sloIndex].base, series);
+        this._seriesAttributes.set(series, attrs);
+      }
+      result.observe(this._badEvents, series.count, attrs);
+    }
+    for (let i = 0; i < this._attributes.length; i++) {
+      const overflow = breakdown.overflow(i);
+      if (overflow > 0) result.observe(this._badEvents, overflow, this._attributes[i].overflow);
+    }
+  }
 
   private _observeSlo(result: BatchObservableResult, s: SloSnapshot, a: SloAttributes): void {
     result.observe(this._objective, s.target, a.base);
@@ -192,6 +230,16 @@ export class SloMetrics {
     result.observe(this._events, s.totals.good, a.good);
     result.observe(this._events, s.totals.bad, a.bad);
   }
+}
+
+/** Attributes of one `slo.bad_events` series: route and status code left out when absent. */
+function breakdownAttributes(base: Attributes, series: BadEventSeries): Attributes {
+  const attrs: Attributes = { ...base };
+  if (series.route !== '') attrs[ATTR_HTTP_ROUTE] = series.route;
+  if (series.statusCode >= MIN_HTTP_STATUS)
+    attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = series.statusCode;
+  else if (series.statusCode >= 0) attrs[ATTR_RPC_GRPC_STATUS_CODE] = series.statusCode;
+  return attrs;
 }
 
 /**

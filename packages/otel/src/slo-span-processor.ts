@@ -38,6 +38,7 @@ export class SloSpanProcessor implements SpanProcessor {
       spec,
       clock: options.clock,
       maxFutureSkewMs: options.maxFutureSkewMs,
+      maxBreakdownSeries: options.maxBreakdownSeries,
     });
     this._fixedProvider = options.meterProvider;
     this._syncMeterProvider();

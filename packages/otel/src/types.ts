@@ -21,4 +21,10 @@ export interface SloSpanProcessorOptions {
   clock?: Clock;
   /** Spans ending up to this far in the future are counted at "now". @default 5000 */
   maxFutureSkewMs?: number;
+  /**
+   * Cap on the distinct (SLO, route, status code) series of `slo.bad_events`;
+   * bad events of new series past it are counted in one overflow series per SLO.
+   * @default 2000 (the OpenTelemetry SDK's cardinality limit)
+   */
+  maxBreakdownSeries?: number;
 }
