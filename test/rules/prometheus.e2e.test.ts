@@ -214,7 +214,9 @@ describe('generated rules in a real Prometheus scraping @burnrate/otel', functio
           assert.ok(result.length > 0, `${panel.title}: ${expr} has no data`);
         }
       }
-      console.log(`      page fired ${firedAfterMs} ms into the incident; ${sent} requests sent`);
+      console.log(
+        `      page fired ${firedAfterMs} ms into the incident; ${sent} requests sent\n      ${page.annotations.description}`
+      );
     } finally {
       running = false;
       await traffic;

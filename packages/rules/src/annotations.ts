@@ -21,9 +21,9 @@ export function describeWindow(slo: SloDefinition): string {
   return w.type === 'rolling' ? text : `calendar ${w.unit}, rules over a rolling ${text}`;
 }
 
-/** The percent form of a ratio, 15 significant digits: 0.02 → `2%`. */
+/** The percent form of a ratio for reading, 4 significant digits: 0.02 → `2%`, 1/36 → `2.778%`. */
 function percent(ratio: number): string {
-  return `${formatNumber(ratio * 100)}%`;
+  return `${Number((ratio * 100).toPrecision(4))}%`;
 }
 
 /**
