@@ -126,6 +126,8 @@ export class CompiledSlo {
   private readonly _latencyDefaultMs: number;
   private readonly _latencyRoutes: RouteTable<number> | undefined;
   private readonly _goodAttributes: CompiledAttributes;
+  /** Whether eligibility is service and kind alone (no RPC, attribute or exclude selectors). */
+  private readonly _serviceAndKindOnly: boolean;
 
   constructor(definition: SloDefinition) {
     this.definition = definition;
@@ -153,12 +155,16 @@ export class CompiledSlo {
     for (const c of GRPC_SERVER_ERROR_CODES) this._serverGrpcErrors[c] = 1;
     this._checkLatency = good.latency !== undefined;
     this._latencyDefaultMs = good.latency?.defaultMs ?? Infinity;
+    // assigned on every path, so that every CompiledSlo has one hidden class
+    this._latencyRoutes = undefined;
     if (good.latency && good.latency.routes.length > 0) {
       const table = new RouteTable<number>();
       for (const r of good.latency.routes) table.add(r.route, r.thresholdMs);
       this._latencyRoutes = table;
     }
     this._goodAttributes = compileAttributes(good.attributes);
+    this._serviceAndKindOnly =
+      this._rpc.length === 0 && this._attributes.keys.length === 0 && this._exclude.length === 0;
   }
 
   /** The SLO's name. */
@@ -181,9 +187,9 @@ export class CompiledSlo {
    * @param routeChecked the caller already knows the route selector holds
    */
   isEligible(facts: SpanFacts, routeChecked = false): boolean {
-    const view = facts.view;
-    if (this._service !== undefined && view.serviceName !== this._service) return false;
-    if (this._kind >= 0 && view.kind !== this._kind) return false;
+    if (this._service !== undefined && facts.serviceName() !== this._service) return false;
+    if (this._kind >= 0 && facts.kind() !== this._kind) return false;
+    if (this._serviceAndKindOnly && (routeChecked || this._routes === undefined)) return true;
     if (
       !routeChecked &&
       this._routes !== undefined &&
@@ -218,9 +224,8 @@ export class CompiledSlo {
 
   /** Whether an eligible span passes every `good` predicate. */
   isGood(facts: SpanFacts): boolean {
-    const view = facts.view;
     if (this._checkStatus) {
-      if (this._spanErrorBad && view.statusCode === SpanStatusValue.ERROR) return false;
+      if (this._spanErrorBad && facts.statusCode() === SpanStatusValue.ERROR) return false;
       const http = facts.httpStatus();
       if (http >= 500 && http < 600) return false;
       if (http >= 400 && http < 500 && this._clientErrorsBad) return false;
@@ -228,7 +233,7 @@ export class CompiledSlo {
       // an HTTP span has no RPC code: skip the two lookups
       const rpc = http >= 0 ? -1 : facts.rpcCode();
       if (rpc > 0) {
-        if (view.kind === SpanKindValue.SERVER) {
+        if (facts.kind() === SpanKindValue.SERVER) {
           if (this._serverGrpcErrors[rpc] === 1) return false;
         } else {
           return false;
@@ -241,7 +246,7 @@ export class CompiledSlo {
         const t = this._latencyRoutes.lookup(facts.method(), facts.route());
         if (t !== undefined) threshold = t;
       }
-      if (!(view.durationMs <= threshold)) return false;
+      if (!(facts.durationMs() <= threshold)) return false;
     }
     if (this._goodAttributes.keys.length > 0 && !attributesHold(this._goodAttributes, facts))
       return false;

@@ -40,11 +40,16 @@ export class RouteTable<T> {
   private readonly _anyMethod = new Map<string, T>();
   private readonly _globs: GlobEntry<T>[] = [];
   private _size = 0;
+  /** The last lookup: spans of one route in a row skip the maps. */
+  private _lastMethod: string | undefined = undefined;
+  private _lastRoute: string | undefined = undefined;
+  private _lastValue: T | undefined = undefined;
 
   /** Adds a pattern; the first value given for the same pattern wins. */
   add(pattern: RoutePattern, value: T): void {
     const { method, route } = parseRoutePattern(pattern);
     this._size++;
+    this._lastRoute = undefined;
     if (route.includes('*') || method === '*') {
       this._globs.push({
         method: method === '*' ? undefined : method,
@@ -69,6 +74,15 @@ export class RouteTable<T> {
   /** The value of the first pattern matching `method` and `route`, or undefined. */
   lookup(method: string | undefined, route: string | undefined): T | undefined {
     if (route === undefined) return undefined;
+    if (route === this._lastRoute && method === this._lastMethod) return this._lastValue;
+    const v = this._find(method, route);
+    this._lastMethod = method;
+    this._lastRoute = route;
+    this._lastValue = v;
+    return v;
+  }
+
+  private _find(method: string | undefined, route: string): T | undefined {
     if (method !== undefined) {
       const table = this._byMethod.get(method);
       if (table !== undefined) {

@@ -14,6 +14,10 @@ export class SloDispatch {
   private readonly _always: Uint16Array;
   private readonly _memo = new Map<string, Map<string, Uint16Array>>();
   private _memoSize = 0;
+  /** The last answer: consecutive spans of one route skip the maps. */
+  private _lastRoute: string | undefined = undefined;
+  private _lastMethod: string | undefined = undefined;
+  private _lastList: Uint16Array = new Uint16Array(0);
 
   constructor(slos: readonly CompiledSlo[]) {
     this._slos = slos;
@@ -27,11 +31,12 @@ export class SloDispatch {
   /** Indices of the SLOs whose route selector holds for `method` and `route`, in spec order. */
   candidates(method: string | undefined, route: string | undefined): Uint16Array {
     if (route === undefined) return this._always;
+    if (route === this._lastRoute && method === this._lastMethod) return this._lastList;
     const m = method ?? '';
     let byMethod = this._memo.get(route);
     if (byMethod !== undefined) {
       const hit = byMethod.get(m);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) return this._remember(route, method, hit);
     }
     const out: number[] = [];
     for (let i = 0; i < this._slos.length; i++)
@@ -48,6 +53,13 @@ export class SloDispatch {
     }
     byMethod.set(m, list);
     this._memoSize++;
+    return this._remember(route, method, list);
+  }
+
+  private _remember(route: string, method: string | undefined, list: Uint16Array): Uint16Array {
+    this._lastRoute = route;
+    this._lastMethod = method;
+    this._lastList = list;
     return list;
   }
 }

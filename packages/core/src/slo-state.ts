@@ -95,6 +95,8 @@ export class SloState {
   private readonly _lateBeforeMs: number;
   private _totalGood = 0;
   private _totalBad = 0;
+  /** The SLO window when it is a calendar period. */
+  private readonly _calendar: CalendarWindow | undefined;
   /** The rolling rings (the SLO window when rolling, then every alert window). */
   private readonly _rings: RollingWindow[];
   /**
@@ -135,6 +137,7 @@ export class SloState {
       def.budgeting.method === 'timeslices'
         ? new SliceTracker(def.budgeting.sliceMs, def.budgeting.sliceTarget)
         : undefined;
+    this._calendar = this._window instanceof CalendarWindow ? this._window : undefined;
     this._rings =
       this._window instanceof RollingWindow
         ? [this._window, ...this._alertWindows]
@@ -173,7 +176,8 @@ export class SloState {
       // go to the rings when time moves on or before anything reads them.
       const idx = Math.floor(timeMs / this._pendingMs);
       if (idx >= this._pendingIndex) {
-        if (w instanceof CalendarWindow && !w.record(timeMs, good, bad)) return 'late';
+        if (this._calendar !== undefined && !this._calendar.record(timeMs, good, bad))
+          return 'late';
         if (idx > this._pendingIndex) {
           this._flush();
           this._pendingIndex = idx;

@@ -19,6 +19,10 @@ const ROUTE = 2;
 const HTTP_STATUS = 4;
 const RPC_NAME = 8;
 const RPC_CODE = 16;
+const SERVICE = 32;
+const KIND = 64;
+const STATUS = 128;
+const DURATION = 256;
 
 /**
  * What SLOs ask of a span (HTTP method and route, HTTP and RPC status codes),
@@ -36,6 +40,10 @@ export class SpanFacts {
   private _rpcService: string | undefined = undefined;
   private _rpcMethod: string | undefined = undefined;
   private _rpcCode = -1;
+  private _serviceName: string | undefined = undefined;
+  private _kind = -1;
+  private _statusCode = 0;
+  private _durationMs = NaN;
 
   /** Points the facts at a new span. */
   reset(view: SpanView): void {
@@ -47,6 +55,42 @@ export class SpanFacts {
   clear(): void {
     this.view = EMPTY_VIEW;
     this._read = 0;
+  }
+
+  /** Resource `service.name` (views may compute it: read once per span, not once per SLO). */
+  serviceName(): string | undefined {
+    if ((this._read & SERVICE) === 0) {
+      this._read |= SERVICE;
+      this._serviceName = this.view.serviceName;
+    }
+    return this._serviceName;
+  }
+
+  /** Span kind (API numbering). */
+  kind(): number {
+    if ((this._read & KIND) === 0) {
+      this._read |= KIND;
+      this._kind = this.view.kind;
+    }
+    return this._kind;
+  }
+
+  /** Span status code (0 unset, 1 ok, 2 error). */
+  statusCode(): number {
+    if ((this._read & STATUS) === 0) {
+      this._read |= STATUS;
+      this._statusCode = this.view.statusCode;
+    }
+    return this._statusCode;
+  }
+
+  /** Span duration in milliseconds. */
+  durationMs(): number {
+    if ((this._read & DURATION) === 0) {
+      this._read |= DURATION;
+      this._durationMs = this.view.durationMs;
+    }
+    return this._durationMs;
   }
 
   /** HTTP request method (`http.request.method`, else `http.method`). */
