@@ -1,30 +1,37 @@
 /**
- * Collector ingest: OTLP/protobuf request bytes → classified, recorded events.
- * Sketch of the issue #6 benchmark; run with `node bench/build/collector-ingest.js [--smoke]`.
+ * Collector ingest: OTLP request bytes → classified, recorded events (issue #6).
+ * Run with `node bench/build/collector-ingest.js [--smoke]`.
  *
- * - walk: the collector's wire walker over every span (validation pass and view
- *   filling pass) into a sink that does nothing;
- * - ingest: the same into an `SloEngine` with the 4-SLO fixture spec (every
- *   SLO classifies every span, reading ~11 attributes);
+ * Protobuf (1,000 HTTP server/client spans per request, 10 attributes each, 4 SLOs):
  * - baseline: protobufjs decoding the whole `ExportTraceServiceRequest` into
- *   message objects (what a generic OTLP receiver does before it can look at a span).
+ *   message objects (what a generic OTLP receiver does before it can look at a span);
+ * - walk: `ProtoTraceDecoder` into a sink that does nothing;
+ * - ingest: `ProtoTraceDecoder` into an `SloEngine` with the 4-SLO spec.
+ * JSON (the same spans through the OTel JSON serializer):
+ * - baseline: `JSON.parse` of the body (bytes → UTF-8 text → objects);
+ * - ingest: `JsonTraceDecoder` into an `SloEngine`.
+ * And the engine alone on a plain view object, to show what decoding adds.
+ *
+ * Every candidate runs once per round, rounds interleaved; ratios are medians of
+ * the per-round ratios (the machine is shared: absolute times drift, ratios less).
+ * Heap growth per span is measured over ≥ 1 M spans with no GC in between.
  */
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { parseSpec, SloEngine } from '@burnrate/core';
-import { ProtoTraceDecoder } from '@burnrate/collector';
+import { parseSpec, SloEngine, type AttributeValue, type SpanView } from '@burnrate/core';
+import { JsonTraceDecoder, ProtoTraceDecoder } from '@burnrate/collector';
 import * as protobuf from 'protobufjs';
-import { SMOKE, time } from './harness';
+import { SMOKE } from './harness';
 
 const SPANS_PER_REQUEST = 1000;
 
-const SPEC = parseSpec(`
+export const SPEC = parseSpec(`
 slos:
   - { name: availability, service: checkout, objective: 99.9, window: 28d, sli: { spans: { routes: ["POST /api/orders", "GET /api/orders/:id"] }, good: { status: ok } } }
   - { name: latency, service: checkout, objective: 99, window: 28d, sli: { spans: { routes: ["GET /api/orders/:id", "GET /api/search"] }, good: { latency: { default: 300ms, routes: { "GET /api/search": 1200ms } } } } }
@@ -32,8 +39,8 @@ slos:
   - { name: clients, objective: 95, window: 1d, sli: { spans: { kind: client }, good: { status: ok } } }
 `);
 
-/** One export request of {@link SPANS_PER_REQUEST} HTTP server spans with 10 attributes each. */
-function makeRequest(nowMs: number): Buffer {
+/** One export request of {@link SPANS_PER_REQUEST} HTTP spans with 10 attributes each, as protobuf and JSON. */
+export function makeRequests(nowMs: number): { proto: Buffer; json: Buffer } {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
@@ -72,7 +79,11 @@ function makeRequest(nowMs: number): Buffer {
     if (i % 97 === 0) s.setStatus({ code: SpanStatusCode.ERROR });
     s.end(end);
   }
-  return Buffer.from(ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans())!);
+  const spans = exporter.getFinishedSpans();
+  return {
+    proto: Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!),
+    json: Buffer.from(JsonTraceSerializer.serializeRequest(spans)!),
+  };
 }
 
 /** The OTLP trace schema for protobufjs (every field, as trace.proto has them). */
@@ -178,38 +189,170 @@ const OTLP = protobuf.Root.fromJSON({
   },
 });
 
+/** A plain view with the attributes of the bench spans: the engine alone. */
+class PlainView implements SpanView {
+  kind = 1;
+  name = 'GET /api/orders/:id';
+  endTimeMs = 0;
+  durationMs = 12;
+  statusCode = 0;
+  serviceName = 'checkout';
+  attrs: Record<string, AttributeValue> = {
+    'http.request.method': 'GET',
+    'http.route': '/api/orders/:id',
+    'http.response.status_code': 200,
+    'url.path': '/api/orders/42',
+    'url.scheme': 'https',
+    'server.address': 'shop.example.com',
+    'network.protocol.version': '1.1',
+    'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) bench',
+    'client.address': '10.0.0.1',
+    'app.payload.valid': true,
+  };
+  attribute(key: string): AttributeValue | undefined {
+    return this.attrs[key];
+  }
+}
+
+interface Candidate {
+  name: string;
+  /** One request's worth of work (1,000 spans). */
+  fn: () => void;
+  /** The candidate its ratio is taken against. */
+  baseline?: string;
+  /** Ratio as baseline time / candidate time (how many times faster), else candidate throughput / baseline throughput in %. */
+  ratio?: 'times' | 'percent';
+  samples: number[];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Heap growth per call of `fn` over `calls` calls with no GC in between; NaN when a GC always ran. */
+function heapBytesPerCall(fn: () => void, calls: number): number {
+  const gc = (global as { gc?: () => void }).gc;
+  let n = calls;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < n; i++) fn();
+    const after = process.memoryUsage().heapUsed;
+    if (after >= before) return (after - before) / n;
+    n = Math.max(10, Math.floor(n / 2));
+  }
+  return NaN;
+}
+
 export function run(): void {
-  const body = makeRequest(Date.now());
-  const requests = SMOKE ? 20 : 300;
+  const { proto, json } = makeRequests(Date.now());
+  const rounds = SMOKE ? 3 : 15;
+  const perRound = SMOKE ? 5 : 60;
   const engine = new SloEngine({ spec: SPEC });
   const ingest = new ProtoTraceDecoder(engine);
   const walk = new ProtoTraceDecoder({ record: () => 0 });
+  const jsonEngine = new SloEngine({ spec: SPEC });
+  const jsonIngest = new JsonTraceDecoder(jsonEngine);
+  const plainEngine = new SloEngine({ spec: SPEC });
   const Request = OTLP.lookupType('ExportTraceServiceRequest');
-  const check = ingest.ingest(body);
+
+  const check = ingest.ingest(proto);
   if (check.error !== '' || check.accepted !== SPANS_PER_REQUEST)
-    throw new Error(`bad fixture: ${JSON.stringify(check)}`);
-  const full = Request.decode(body) as unknown as {
+    throw new Error(`bad protobuf fixture: ${JSON.stringify(check)}`);
+  const jsonCheck = jsonIngest.ingest(json);
+  if (jsonCheck.error !== '' || jsonCheck.accepted !== SPANS_PER_REQUEST)
+    throw new Error(`bad JSON fixture: ${JSON.stringify(jsonCheck)}`);
+  const full = Request.decode(proto) as unknown as {
     resourceSpans: Array<{ scopeSpans: Array<{ spans: unknown[] }> }>;
   };
   if (full.resourceSpans[0].scopeSpans[0].spans.length !== SPANS_PER_REQUEST)
     throw new Error('protobufjs read another number of spans');
+  // the same decisions from both decoders and the engine
+  const a = JSON.stringify(engine.snapshot().map(s => s.totals));
+  const b = JSON.stringify(jsonEngine.snapshot().map(s => s.totals));
+  if (a !== b) throw new Error(`protobuf and JSON ingest disagree: ${a} vs ${b}`);
 
-  const baseline = time(() => Request.decode(body), Math.max(5, requests / 10), 5);
-  const walked = time(() => walk.ingest(body), requests, 5);
-  const ingested = time(() => ingest.ingest(body), requests, 5);
-  const perSpan = (t: { nsPerOp: number }) => t.nsPerOp / SPANS_PER_REQUEST;
-  const rate = (t: { nsPerOp: number }) => `${(1e9 / perSpan(t) / 1e6).toFixed(2)} M spans/s`;
+  const view = new PlainView();
+  const t0 = Date.now() - 1000;
+  const candidates: Candidate[] = [
+    { name: 'protobufjs full decode', fn: () => Request.decode(proto), samples: [] },
+    {
+      name: 'ProtoTraceDecoder, no engine',
+      fn: () => walk.ingest(proto),
+      baseline: 'protobufjs full decode',
+      ratio: 'times',
+      samples: [],
+    },
+    {
+      name: 'ProtoTraceDecoder + SloEngine',
+      fn: () => ingest.ingest(proto),
+      baseline: 'protobufjs full decode',
+      ratio: 'times',
+      samples: [],
+    },
+    {
+      name: 'JSON.parse (bytes to objects)',
+      fn: () => JSON.parse(json.toString('utf8')),
+      samples: [],
+    },
+    {
+      name: 'JsonTraceDecoder + SloEngine',
+      fn: () => jsonIngest.ingest(json),
+      baseline: 'JSON.parse (bytes to objects)',
+      ratio: 'percent',
+      samples: [],
+    },
+    {
+      name: 'SloEngine.record alone (plain view)',
+      fn: () => {
+        for (let i = 0; i < SPANS_PER_REQUEST; i++) {
+          view.endTimeMs = t0 + i * 0.001;
+          plainEngine.record(view);
+        }
+      },
+      samples: [],
+    },
+  ];
+  for (const c of candidates) for (let i = 0; i < Math.min(perRound, 20); i++) c.fn();
+  for (let r = 0; r < rounds; r++) {
+    for (const c of candidates) {
+      const n = c.name.startsWith('protobufjs') ? Math.max(2, perRound / 6) : perRound;
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) c.fn();
+      c.samples.push(Number(process.hrtime.bigint() - start) / n / SPANS_PER_REQUEST);
+    }
+  }
+
   console.log(
-    `request: ${SPANS_PER_REQUEST} spans, ${body.length} bytes (${(body.length / SPANS_PER_REQUEST).toFixed(0)} B/span), 10 attributes per span`
+    `protobuf request: ${SPANS_PER_REQUEST} spans, ${proto.length} bytes (${(proto.length / SPANS_PER_REQUEST).toFixed(0)} B/span); ` +
+      `JSON: ${json.length} bytes (${(json.length / SPANS_PER_REQUEST).toFixed(0)} B/span); 10 attributes per span, 4 SLOs; ` +
+      `median of ${rounds} interleaved rounds`
   );
+  for (const c of candidates) {
+    const nsPerSpan = median(c.samples);
+    let note = '';
+    if (c.baseline !== undefined) {
+      const base = candidates.find(x => x.name === c.baseline)!;
+      const ratios = c.samples.map((s, i) => base.samples[i] / s);
+      const r = median(ratios);
+      note =
+        c.ratio === 'percent'
+          ? `  ${(r * 100).toFixed(0)} % of ${c.baseline} throughput`
+          : `  ${r.toFixed(1)}x ${c.baseline}`;
+    }
+    console.log(
+      `${c.name.padEnd(38)} ${nsPerSpan.toFixed(0).padStart(6)} ns/span  ${(1e3 / nsPerSpan).toFixed(2)} M spans/s${note}`
+    );
+  }
+
+  const calls = SMOKE ? 50 : 1000;
+  const protoHeap = heapBytesPerCall(() => ingest.ingest(proto), calls) / SPANS_PER_REQUEST;
+  const jsonHeap = heapBytesPerCall(() => jsonIngest.ingest(json), SMOKE ? 5 : 20);
   console.log(
-    `protobufjs full decode     ${perSpan(baseline).toFixed(0).padStart(6)} ns/span  ${rate(baseline)}`
-  );
-  console.log(
-    `walker (no engine)         ${perSpan(walked).toFixed(0).padStart(6)} ns/span  ${rate(walked)}  ${(baseline.nsPerOp / walked.nsPerOp).toFixed(1)}x protobufjs`
-  );
-  console.log(
-    `walker + classify + record ${perSpan(ingested).toFixed(0).padStart(6)} ns/span  ${rate(ingested)}  ${(baseline.nsPerOp / ingested.nsPerOp).toFixed(1)}x protobufjs, 4 SLOs`
+    `heap growth: ProtoTraceDecoder + SloEngine ${protoHeap.toFixed(2)} B/span over ${calls * SPANS_PER_REQUEST} spans` +
+      `${(global as { gc?: unknown }).gc === undefined ? ' (run with --expose-gc for a clean start)' : ''}; ` +
+      `JsonTraceDecoder + SloEngine ${(jsonHeap / SPANS_PER_REQUEST).toFixed(0)} B/span including JSON.parse`
   );
 }
 

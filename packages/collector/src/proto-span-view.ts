@@ -1,15 +1,29 @@
 import type { AttributeValue, SpanView } from '@burnrate/core';
 import { decodeAnyValue } from './any-value';
+import { AttributeKeys } from './attribute-keys';
+import { ATTRIBUTE_STRIDE } from './proto-span-batch';
 import { ProtoReader } from './proto-wire';
 import type { StringCache } from './string-cache';
 
 const NONE = -1;
+/** Int32s per attribute in the decoder's positions (`ATTRIBUTE_STRIDE`). */
+const STRIDE = ATTRIBUTE_STRIDE;
+const EMPTY_BUFFER = Buffer.alloc(0);
+const EMPTY_POSITIONS = new Int32Array(0);
+/** Distinct keys without an id whose UTF-8 bytes are kept. */
+const MAX_KEYS = 4096;
+/** `AnyValue` scalar tags (field number and wire type). */
+const TAG_STRING = 0x0a;
+const TAG_BOOL = 0x10;
+const TAG_INT = 0x18;
+const TAG_DOUBLE = 0x21;
 
 /**
  * A {@link SpanView} over one span inside an OTLP protobuf buffer. The decoder
- * reuses one instance for every span: it stores the byte ranges of the span's
- * attributes, and {@link attribute} compares keys as bytes (no string is built)
- * and decodes a value only when asked.
+ * reuses one instance for every span: it points it at the byte ranges of the
+ * span's attributes (kept by the decoder, four int32s per attribute), and
+ * {@link attribute} compares keys as bytes (no string is built) and decodes a
+ * value only when asked.
  */
 export class ProtoSpanView implements SpanView {
   kind = -1;
@@ -17,18 +31,29 @@ export class ProtoSpanView implements SpanView {
   durationMs = 0;
   statusCode = 0;
   serviceName: string | undefined = undefined;
-  /** @internal */ _buf: Buffer = Buffer.alloc(0);
+  /** @internal */ _buf: Buffer = EMPTY_BUFFER;
   /** @internal */ _nameStart = 0;
   /** @internal */ _nameEnd = 0;
-  /** @internal */ _attrCount = 0;
-  /** @internal key start, key end, value start, value end (−1 when absent), per attribute */
-  _attrs = new Int32Array(4 * 64);
+  /** @internal key start, key end, value start, value end (−1 when absent), key id, per attribute */
+  _attrs: Int32Array = EMPTY_POSITIONS;
+  /** @internal attributes carry key ids up to this one */
+  _knownKeys = 0;
+  /** @internal this span's attributes: `_attrs[_attrStart, _attrEnd)` */
+  _attrStart = 0;
+  /** @internal */ _attrEnd = 0;
   private readonly _strings: StringCache;
   private readonly _reader = new ProtoReader();
-  private readonly _keys = new Map<string, Buffer>();
+  private readonly _keys: AttributeKeys;
+  /** Bytes of keys that have no id. */
+  private readonly _otherKeys = new Map<string, Buffer>();
 
-  constructor(strings: StringCache) {
+  /**
+   * @param strings cache of decoded strings
+   * @param keys the key ids the decoder tags attributes with
+   */
+  constructor(strings: StringCache, keys: AttributeKeys = new AttributeKeys()) {
     this._strings = strings;
+    this._keys = keys;
   }
 
   /** Span name (decoded on demand). */
@@ -36,51 +61,82 @@ export class ProtoSpanView implements SpanView {
     return this._strings.get(this._buf, this._nameStart, this._nameEnd);
   }
 
-  /** @internal Starts a new span over `buf`. */
-  _begin(buf: Buffer): void {
+  /** @internal Points the view at a request's bytes and its attribute positions. */
+  _point(buf: Buffer, attrs: Int32Array, knownKeys: number): void {
     this._buf = buf;
-    this._attrCount = 0;
-    this._nameStart = 0;
-    this._nameEnd = 0;
-    this.kind = -1;
-    this.statusCode = 0;
+    this._attrs = attrs;
+    this._knownKeys = knownKeys;
   }
 
-  /** @internal Appends an attribute's byte ranges. */
-  _addAttribute(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
-    let a = this._attrs;
-    const i = this._attrCount * 4;
-    if (i + 4 > a.length) {
-      const grown = new Int32Array(a.length * 2);
-      grown.set(a);
-      this._attrs = a = grown;
-    }
-    a[i] = keyStart;
-    a[i + 1] = keyEnd;
-    a[i + 2] = valueStart;
-    a[i + 3] = valueEnd;
-    this._attrCount++;
+  /** @internal Drops the references to the last request. */
+  _release(): void {
+    this._buf = EMPTY_BUFFER;
+    this._attrs = EMPTY_POSITIONS;
+    this._attrStart = 0;
+    this._attrEnd = 0;
+    this._nameStart = 0;
+    this._nameEnd = 0;
+    this.serviceName = undefined;
   }
 
   /** The attribute's value (the last one when a key repeats); undefined when absent. */
   attribute(key: string): AttributeValue | undefined {
-    let k = this._keys.get(key);
-    if (k === undefined) {
-      k = Buffer.from(key, 'utf8');
-      if (this._keys.size < 4096) this._keys.set(key, k);
-    }
-    const len = k.length;
     const a = this._attrs;
+    const first = this._attrStart;
+    const id = this._keys.idOf(key);
+    if (id !== 0 && id <= this._knownKeys) {
+      // the decoder tagged every attribute with this key's id
+      for (let i = this._attrEnd - STRIDE; i >= first; i -= STRIDE) {
+        if (a[i + 4] === id) return this._value(a[i + 2], a[i + 3]);
+      }
+      return undefined;
+    }
+    const k = id !== 0 ? this._keys.bytesOf(id) : this._bytesOf(key);
+    const len = k.length;
     const buf = this._buf;
-    for (let i = (this._attrCount - 1) * 4; i >= 0; i -= 4) {
+    for (let i = this._attrEnd - STRIDE; i >= first; i -= STRIDE) {
       const ks = a[i];
       if (a[i + 1] - ks !== len) continue;
       let j = len - 1;
       while (j >= 0 && buf[ks + j] === k[j]) j--;
-      if (j >= 0) continue;
-      const vs = a[i + 2];
-      return vs === NONE ? null : decodeAnyValue(this._reader, buf, vs, a[i + 3], this._strings);
+      if (j < 0) return this._value(a[i + 2], a[i + 3]);
     }
     return undefined;
+  }
+
+  private _bytesOf(key: string): Buffer {
+    let k = this._otherKeys.get(key);
+    if (k === undefined) {
+      k = Buffer.from(key, 'utf8');
+      if (this._otherKeys.size < MAX_KEYS) this._otherKeys.set(key, k);
+    }
+    return k;
+  }
+
+  /** The AnyValue at `buf[vs, ve)`: scalars as SDKs write them inline, the rest through {@link decodeAnyValue}. */
+  private _value(vs: number, ve: number): AttributeValue {
+    if (vs === NONE || vs === ve) return null;
+    const buf = this._buf;
+    const size = ve - vs;
+    switch (buf[vs]) {
+      case TAG_STRING:
+        if (buf[vs + 1] === size - 2) return this._strings.get(buf, vs + 2, ve);
+        break;
+      case TAG_INT:
+        // one to three varint bytes: 0 … 2^21 − 1 (status codes, counts)
+        if (size === 2 && buf[vs + 1] < 0x80) return buf[vs + 1];
+        if (size === 3 && buf[vs + 2] < 0x80 && buf[vs + 1] >= 0x80)
+          return (buf[vs + 1] & 0x7f) | (buf[vs + 2] << 7);
+        if (size === 4 && buf[vs + 3] < 0x80 && (buf[vs + 2] & buf[vs + 1]) >= 0x80)
+          return (buf[vs + 1] & 0x7f) | ((buf[vs + 2] & 0x7f) << 7) | (buf[vs + 3] << 14);
+        break;
+      case TAG_BOOL:
+        if (size === 2) return buf[vs + 1] !== 0;
+        break;
+      case TAG_DOUBLE:
+        if (size === 9) return buf.readDoubleLE(vs + 1);
+        break;
+    }
+    return decodeAnyValue(this._reader, buf, vs, ve, this._strings);
   }
 }
