@@ -101,11 +101,15 @@ const LISTENING_RE = /listening: (.*)$/m;
 export async function startCollectorChild(
   spec: string,
   args: string[],
-  timeoutMs = 15_000
+  options: { timeoutMs?: number; nodeOptions?: string[] } = {}
 ): Promise<CollectorChild> {
-  const child = startNode([CLI, 'collector', '--config', spec, ...args], {
-    env: { ...process.env, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: '' },
-  });
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const child = startNode(
+    [...(options.nodeOptions ?? []), CLI, 'collector', '--config', spec, ...args],
+    {
+      env: { ...process.env, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: '' },
+    }
+  );
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const m = LISTENING_RE.exec(child.stderr());
