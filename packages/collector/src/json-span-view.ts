@@ -21,8 +21,41 @@ export class JsonSpanView implements SpanView {
     if (attrs === undefined) return undefined;
     for (let i = attrs.length - 1; i >= 0; i--) {
       const kv = attrs[i];
-      if (kv.key === key) return jsonAnyValue(kv.value);
+      if (kv.key === key) return valueOf(kv.value);
     }
     return undefined;
   }
+}
+
+/**
+ * An AnyValue as {@link jsonAnyValue} reads it; a value with one scalar field
+ * (what SDKs write) is read directly.
+ */
+function valueOf(v: unknown): AttributeValue {
+  if (typeof v !== 'object' || v === null) return jsonAnyValue(v);
+  const o = v as Record<string, unknown>;
+  let only = '';
+  let fields = 0;
+  for (const k in o) {
+    only = k;
+    if (++fields > 1) break;
+  }
+  if (fields === 1) {
+    const x = o[only];
+    switch (only) {
+      case 'stringValue':
+        if (typeof x === 'string') return x;
+        break;
+      case 'intValue':
+        if (typeof x === 'number' && Number.isSafeInteger(x)) return x;
+        break;
+      case 'boolValue':
+        if (typeof x === 'boolean') return x;
+        break;
+      case 'doubleValue':
+        if (typeof x === 'number') return x;
+        break;
+    }
+  }
+  return jsonAnyValue(v);
 }
