@@ -18,7 +18,8 @@ export class JsonSpanView implements SpanView {
   /** The attribute's value (the last one when a key repeats); undefined when absent. */
   attribute(key: string): AttributeValue | undefined {
     const attrs = this._attributes;
-    if (attrs === undefined) return undefined;
+    // `"attributes": null` is valid OTLP/JSON (an absent field) and may reach here as null
+    if (attrs === undefined || attrs === null) return undefined;
     for (let i = attrs.length - 1; i >= 0; i--) {
       const kv = attrs[i];
       if (kv.key === key) return valueOf(kv.value);
