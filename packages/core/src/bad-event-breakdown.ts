@@ -23,23 +23,35 @@ export interface BadEventSeries {
  */
 export class BadEventBreakdown {
   readonly maxSeries: number;
-  private readonly _series = new Map<string, BadEventSeries>();
+  /** Series in insertion order. */
+  private readonly _series: BadEventSeries[] = [];
+  /** Per SLO: status code → route → series (nested maps, so that a count builds no key string). */
+  private readonly _index: Array<Map<number, Map<string, BadEventSeries>>>;
   private readonly _overflow: number[];
 
   constructor(sloCount: number, maxSeries: number = DEFAULT_MAX_SERIES) {
     this.maxSeries = maxSeries;
     this._overflow = new Array<number>(sloCount).fill(0);
+    this._index = Array.from({ length: sloCount }, () => new Map());
   }
 
-  /** Counts one bad event. */
+  /** Counts one bad event; allocates only for a new series. */
   add(sloIndex: number, route: string | undefined, statusCode: number): void {
     const r = route ?? NO_ROUTE;
-    const key = `${sloIndex}\u0000${statusCode}\u0000${r}`;
-    const s = this._series.get(key);
+    const bySlo = this._index[sloIndex];
+    if (bySlo === undefined) return;
+    let byRoute = bySlo.get(statusCode);
+    const s = byRoute?.get(r);
     if (s !== undefined) s.count++;
-    else if (this._series.size < this.maxSeries)
-      this._series.set(key, { sloIndex, route: r, statusCode, count: 1 });
-    else this._overflow[sloIndex]++;
+    else if (this._series.length < this.maxSeries) {
+      const series: BadEventSeries = { sloIndex, route: r, statusCode, count: 1 };
+      if (byRoute === undefined) {
+        byRoute = new Map();
+        bySlo.set(statusCode, byRoute);
+      }
+      byRoute.set(r, series);
+      this._series.push(series);
+    } else this._overflow[sloIndex]++;
   }
 
   /** Every series, in insertion order. */
@@ -49,7 +61,7 @@ export class BadEventBreakdown {
 
   /** Number of distinct series kept. */
   get size(): number {
-    return this._series.size;
+    return this._series.length;
   }
 
   /** Bad events of an SLO that fell past the cap. */
@@ -60,7 +72,7 @@ export class BadEventBreakdown {
   /** The `n` series of an SLO with the most bad events. */
   top(sloIndex: number, n: number): BadEventSeries[] {
     const out: BadEventSeries[] = [];
-    for (const s of this._series.values()) if (s.sloIndex === sloIndex) out.push(s);
+    for (const s of this._series) if (s.sloIndex === sloIndex) out.push(s);
     out.sort((a, b) => b.count - a.count);
     return out.slice(0, n);
   }

@@ -246,7 +246,8 @@ export class CompiledSlo {
         const t = this._latencyRoutes.lookup(facts.method(), facts.route());
         if (t !== undefined) threshold = t;
       }
-      if (!(facts.durationMs() <= threshold)) return false;
+      facts.readDuration();
+      if (!(facts.duration[0] <= threshold)) return false;
     }
     if (this._goodAttributes.keys.length > 0 && !attributesHold(this._goodAttributes, facts))
       return false;

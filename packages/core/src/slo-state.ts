@@ -12,7 +12,7 @@ import { classifyStatus, type SloStatus } from './status';
 import { alertWindows } from './tiers';
 import { SliceTracker } from './timeslices';
 import type { AlertTier, Severity, SloDefinition } from './types';
-import { RollingWindow, type RollingWindowState } from './window';
+import { RECORD_TIME, RollingWindow, type RollingWindowState } from './window';
 
 /** Burn rate over one alert window. */
 export interface WindowReading {
@@ -200,12 +200,20 @@ export class SloState {
       b = flip;
       t = this._slices.sliceStart(timeMs);
     }
-    if (!w.record(t, g, b) && this._slices === undefined) return 'late';
+    let counted: boolean;
+    if (w instanceof RollingWindow) {
+      RECORD_TIME[0] = t;
+      counted = w.recordAtScratchTime(g, b);
+    } else counted = w.record(t, g, b);
+    if (!counted && this._slices === undefined) return 'late';
     this._totalGood += good;
     this._totalBad += bad;
     if (b === 0 && g === 0) return undefined;
     const aw = this._alertWindows;
-    for (let i = 0; i < aw.length; i++) aw[i].record(t, g, b);
+    for (let i = 0; i < aw.length; i++) {
+      RECORD_TIME[0] = t;
+      aw[i].recordAtScratchTime(g, b);
+    }
     return undefined;
   }
 
@@ -339,7 +347,10 @@ export class SloState {
     this._pendingBad = 0;
     const t = this._pendingIndex * this._pendingMs;
     const rings = this._rings;
-    for (let i = 0; i < rings.length; i++) rings[i].record(t, g, b);
+    for (let i = 0; i < rings.length; i++) {
+      RECORD_TIME[0] = t;
+      rings[i].recordAtScratchTime(g, b);
+    }
   }
 
   /** Drops the pending counts and moves the pending bucket to the newest ring head. */

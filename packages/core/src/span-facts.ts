@@ -43,7 +43,8 @@ export class SpanFacts {
   private _serviceName: string | undefined = undefined;
   private _kind = -1;
   private _statusCode = 0;
-  private _durationMs = NaN;
+  /** Slot of {@link readDuration}. */
+  readonly duration = new Float64Array(1);
 
   /** Points the facts at a new span. */
   reset(view: SpanView): void {
@@ -84,13 +85,15 @@ export class SpanFacts {
     return this._statusCode;
   }
 
-  /** Span duration in milliseconds. */
-  durationMs(): number {
+  /**
+   * Span duration in milliseconds, read once per span into {@link duration}[0]
+   * (a double returned from a call V8 does not inline is boxed: an allocation).
+   */
+  readDuration(): void {
     if ((this._read & DURATION) === 0) {
       this._read |= DURATION;
-      this._durationMs = this.view.durationMs;
+      this.duration[0] = this.view.durationMs;
     }
-    return this._durationMs;
   }
 
   /** HTTP request method (`http.request.method`, else `http.method`). */

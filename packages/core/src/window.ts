@@ -1,3 +1,6 @@
+/** Scratch slot for the event time of {@link RollingWindow.recordAtScratchTime}. */
+export const RECORD_TIME = new Float64Array(1);
+
 /** Buckets per window: the window sum is exact to 1/300 of the window (1 s of 5 m). */
 export const DEFAULT_BUCKETS = 300;
 
@@ -59,7 +62,17 @@ export class RollingWindow {
    * newest bucket seen) are ignored and `false` is returned.
    */
   record(timeMs: number, good: number, bad: number): boolean {
-    const idx = Math.floor(timeMs / this.bucketMs);
+    RECORD_TIME[0] = timeMs;
+    return this.recordAtScratchTime(good, bad);
+  }
+
+  /**
+   * {@link record} at the time in `RECORD_TIME[0]`: callers on the per-span
+   * path pass the time this way, since a double passed as an argument to a
+   * function V8 does not inline is boxed (an allocation per call).
+   */
+  recordAtScratchTime(good: number, bad: number): boolean {
+    const idx = Math.floor(RECORD_TIME[0] / this.bucketMs);
     if (idx > this._head) this._moveTo(idx);
     const back = this._head - idx;
     if (back >= this._k) return false;
