@@ -245,9 +245,9 @@ export class JsonTraceDecoder {
       if (!isObject(status)) return MALFORMED;
       const c = status.code;
       if (typeof c === 'number') {
-        if (!Number.isInteger(c)) return MALFORMED;
-        // out of int32 range: not ERROR, as the number itself is not
-        code = c >= -0x80000000 && c <= 0x7fffffff ? c : -1;
+        // beyond int32 (not held in the typed array): the general path
+        if (!Number.isInteger(c) || c < -0x80000000 || c > 0x7fffffff) return MALFORMED;
+        code = c;
       } else if (typeof c === 'string') {
         code = STATUS_NAMES.indexOf(c as (typeof STATUS_NAMES)[number]);
         if (code < 0) return MALFORMED;

@@ -7,7 +7,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { JsonTraceDecoder } from '../src/json-trace-decoder';
+import { JsonTraceDecoder, MAX_HELD_JSON_SPANS } from '../src/json-trace-decoder';
 import { ProtoTraceDecoder } from '../src/proto-trace-decoder';
 import { any, kv, request, span } from './proto-writer';
 import { RecordingSink } from './recording-sink';
@@ -269,6 +269,92 @@ describe('JsonTraceDecoder', () => {
         'resourceSpans[0].scopeSpans[0].spans[1]: endTimeUnixNano is missing'
       );
       assert.strictEqual(sink.spans.length, 1);
+    });
+
+    it('should read camelCase (fast path) and snake_case (general path) requests alike', () => {
+      const camel = [
+        {
+          traceId: 'ab'.repeat(16),
+          name: 'a',
+          kind: 2,
+          startTimeUnixNano: '1700000000123456789',
+          endTimeUnixNano: 1_700_000_000_500_000_000,
+          status: { code: 'STATUS_CODE_ERROR' },
+          attributes: [
+            { key: 'i', value: { intValue: 503 } },
+            { key: 'b', value: { boolValue: true } },
+            { key: 'd', value: { doubleValue: 0.5 } },
+            { key: 'l', value: { arrayValue: { values: [{ stringValue: 'x' }] } } },
+            { key: 'n' },
+          ],
+        },
+        // beyond the fast time range (seconds ≥ 2^53 / 5^9) and 20 digits: BigInt
+        { startTimeUnixNano: '4611686019000000000', endTimeUnixNano: '4611686019000000001' },
+        { startTimeUnixNano: '1', endTimeUnixNano: '18446744073709551615' },
+        { startTimeUnixNano: 0.5e9, endTimeUnixNano: 2 ** 53 + 2, status: { code: 2 ** 32 + 2 } },
+      ];
+      const snake = camel.map(span => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(span))
+          out[k.replace(/[A-Z]/g, c => `_${c.toLowerCase()}`)] = v;
+        return out;
+      });
+      const keys = ['i', 'b', 'd', 'l', 'n', 'absent'];
+      const fast = decode(doc(camel), keys);
+      const general = decode(doc(snake), keys);
+      assert.strictEqual(fast.result.error, '');
+      assert.deepStrictEqual(fast.result, general.result);
+      assert.deepStrictEqual(fast.sink.spans, general.sink.spans);
+      // independent computation of the times
+      const ms = (ns: bigint) => Number(ns) / 1e6;
+      assert.deepStrictEqual(
+        fast.sink.spans.map(s => [s.endTimeMs, s.durationMs]),
+        [
+          [ms(1700000000500000000n), ms(1700000000500000000n - 1700000000123456789n)],
+          [ms(4611686019000000001n), ms(1n)],
+          [ms(18446744073709551615n), ms(18446744073709551614n)],
+          [ms(2n ** 53n + 2n), ms(2n ** 53n + 2n - 500000000n)],
+        ]
+      );
+      assert.deepStrictEqual(
+        fast.sink.spans.map(s => s.statusCode),
+        [2, 0, 0, 2 ** 32 + 2]
+      );
+      assert.deepStrictEqual(fast.sink.spans[0].attributes, {
+        i: 503,
+        b: true,
+        d: 0.5,
+        l: ['x'],
+        n: null,
+        absent: undefined,
+      });
+    });
+
+    it('should record a request larger than it holds, and nothing of one that is malformed at its end', () => {
+      const n = MAX_HELD_JSON_SPANS + 7;
+      const spans: unknown[] = [];
+      for (let i = 0; i < n; i++) {
+        spans.push({
+          name: `s${i}`,
+          startTimeUnixNano: START,
+          endTimeUnixNano: String(BigInt(START) + BigInt(i + 1) * 1000n),
+          attributes: [{ key: 'i', value: { intValue: i } }],
+        });
+      }
+      const { sink, result } = decode(doc(spans), ['i']);
+      assert.strictEqual(result.error, '');
+      assert.strictEqual(result.spans, n);
+      assert.strictEqual(result.accepted, n);
+      for (let i = 0; i < n; i++) {
+        assert.strictEqual(sink.spans[i].attributes.i, i);
+        assert.strictEqual(sink.spans[i].name, `s${i}`);
+        assert.strictEqual(sink.spans[i].durationMs, (i + 1) / 1000);
+      }
+      spans.push({ startTimeUnixNano: START, endTimeUnixNano: END, kind: 'server' });
+      const refused = decode(doc(spans), ['i']);
+      assert.match(refused.result.error, new RegExp(`spans\\[${n}\\]\\.kind`));
+      assert.strictEqual(refused.sink.spans.length, 0);
+      assert.strictEqual(refused.result.spans, 0);
     });
 
     const malformed: Array<[string, unknown, RegExp]> = [

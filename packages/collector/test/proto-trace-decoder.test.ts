@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ReadableSpanView } from '@burnrate/otel';
-import { ProtoTraceDecoder } from '../src/proto-trace-decoder';
+import { MAX_HELD_SPANS, MAX_SPAN_ATTRIBUTES, ProtoTraceDecoder } from '../src/proto-trace-decoder';
 import {
   any,
   fFixed32,
@@ -270,6 +270,99 @@ describe('ProtoTraceDecoder', () => {
         'resource_spans[0].scope_spans[0].spans[1]: end_time_unix_nano is missing'
       );
       assert.strictEqual(sink.spans.length, 2);
+    });
+
+    it('should record a request larger than it holds, batch by batch, with every resource', () => {
+      const n = MAX_HELD_SPANS + 7;
+      const spanOf = (i: number) =>
+        span({
+          name: `s${i}`,
+          startNs: T0,
+          endNs: T0 + BigInt(i + 1) * 1000n,
+          attributes: [kv('i', any.int(i))],
+        });
+      // the resource follows its spans, as the protobuf allows
+      const resourceSpans = (service: string, from: number, to: number) => {
+        const spans: Buffer[] = [];
+        for (let i = from; i < to; i++) spans.push(spanOf(i));
+        const scope = msg(...spans.map(s => fLen(2, s)));
+        const resource = msg(fLen(1, kv('service.name', any.string(service))));
+        return fLen(1, msg(fLen(2, scope), fLen(1, resource)));
+      };
+      const half = 10;
+      const body = msg(resourceSpans('a', 0, half), resourceSpans('b', half, n));
+      const { sink, result } = decode(body, ['i']);
+      assert.strictEqual(result.error, '');
+      assert.strictEqual(result.spans, n);
+      assert.strictEqual(result.accepted, n);
+      assert.strictEqual(sink.spans.length, n);
+      for (let i = 0; i < n; i++) {
+        const seen = sink.spans[i];
+        assert.strictEqual(seen.attributes.i, i);
+        assert.strictEqual(seen.name, `s${i}`);
+        assert.strictEqual(seen.serviceName, i < half ? 'a' : 'b');
+        assert.strictEqual(seen.durationMs, (i + 1) / 1000);
+      }
+      // the same request with its last span malformed: nothing at all is recorded
+      const bad = msg(
+        resourceSpans('a', 0, half),
+        resourceSpans('b', half, n),
+        fLen(1, msg(fLen(2, msg(fLen(2, msg(Buffer.from([0x41, 1, 2])))))))
+      );
+      const refused = decode(bad, ['i']);
+      assert.match(
+        refused.result.error,
+        /^resource_spans\[2\]\.scope_spans\[0\]\.spans\[0\]: truncated fixed64/
+      );
+      assert.strictEqual(refused.sink.spans.length, 0);
+      assert.strictEqual(refused.result.accepted, 0);
+    });
+
+    it(`should reject a span with more than ${MAX_SPAN_ATTRIBUTES} attributes and record the rest`, () => {
+      const attributes: Buffer[] = [];
+      for (let i = 0; i <= MAX_SPAN_ATTRIBUTES; i++) attributes.push(kv('k', any.int(i)));
+      const { sink, result } = decode(
+        request('svc', [
+          span({ startNs: T0, endNs: T0 + 1n, attributes }),
+          span({ startNs: T0, endNs: T0 + 1n, attributes: [kv('k', any.int(1))] }),
+        ]),
+        ['k']
+      );
+      assert.strictEqual(result.error, '');
+      assert.strictEqual(result.rejected, 1);
+      assert.strictEqual(
+        result.rejectMessage,
+        `resource_spans[0].scope_spans[0].spans[0]: more than ${MAX_SPAN_ATTRIBUTES} attributes`
+      );
+      assert.deepStrictEqual(
+        sink.spans.map(s => s.attributes.k),
+        [1]
+      );
+    });
+
+    it('should find every attribute the same way before and after its key has an id', () => {
+      // 80 keys (more than get an id), of equal and different lengths, one of
+      // them longer than a one-byte length, one KeyValue with the value first
+      const keys: string[] = [];
+      for (let i = 0; i < 80; i++) keys.push(i % 2 === 0 ? `key.${i % 10}${i}` : `k${i}`);
+      keys.push('x'.repeat(300), 'value.first', 'absent', 'absent.too');
+      const attributes = keys
+        .slice(0, -2)
+        .map((k, i) =>
+          k === 'value.first' ? msg(fLen(2, any.string('vf')), fLen(1, k)) : kv(k, any.int(i))
+        );
+      const body = request('svc', [span({ startNs: T0, endNs: T0 + 1n, attributes })]);
+      const sink = new RecordingSink(keys);
+      const decoder = new ProtoTraceDecoder(sink);
+      for (let round = 0; round < 3; round++) {
+        assert.strictEqual(decoder.ingest(body).error, '');
+        const seen = sink.spans[round].attributes;
+        keys.slice(0, -2).forEach((k, i) => {
+          assert.strictEqual(seen[k], k === 'value.first' ? 'vf' : i, `${k}, round ${round}`);
+        });
+        assert.strictEqual(seen.absent, undefined);
+        assert.strictEqual(seen['absent.too'], undefined);
+      }
     });
 
     describe('malformed requests', () => {
