@@ -85,6 +85,7 @@ class Checker {
 }
 
 function join(path: string, key: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
   return path ? `${path}.${key}` : key;
 }
 
@@ -656,7 +657,7 @@ export function validateSpec(doc: unknown, source?: string): SloSpec {
  * documents (`apiVersion: openslo/v1`, kinds SLO, SLI, AlertPolicy).
  */
 export function parseSpec(text: string, source?: string): SloSpec {
-  const docs = parseAllDocuments(text);
+  const docs = parseAllDocuments(text, { logLevel: 'error' });
   const issues: SpecIssue[] = [];
   const values: unknown[] = [];
   for (const d of docs) {
@@ -667,7 +668,12 @@ export function parseSpec(text: string, source?: string): SloSpec {
         message: e.message.split('\n')[0],
       });
     }
-    values.push(d.toJS({ maxAliasCount: 100 }));
+    try {
+      values.push(d.toJS({ maxAliasCount: 100 }));
+    } catch (e) {
+      // unresolved or excessive aliases (`*x` without `&x`, alias bombs)
+      issues.push({ path: '(yaml)', message: (e as Error).message.split('\n')[0] });
+    }
   }
   if (issues.length > 0) throw new SpecError(issues, source);
   const nonEmpty = values.filter(v => v !== null && v !== undefined);

@@ -193,6 +193,14 @@ slos:
       assert.deepStrictEqual(slo.sli.spans.routes, ['POST /api/orders']);
     });
 
+    it('should report unresolved aliases as spec errors', () => {
+      assert.match(issuesOf('slos:\n  - name: *nope\n')[0], /^\(yaml\): /);
+    });
+
+    it('should name an empty key', () => {
+      assert.ok(issuesOf(`${BASE}"": 1\n`).some(i => i.startsWith('[""]: unknown key')));
+    });
+
     it('should report YAML syntax errors with their line', () => {
       assert.match(issuesOf('slos:\n  - name: [a\n')[0], /^line \d+, column \d+/);
     });
