@@ -195,10 +195,8 @@ const SPEC_PIECES = [
 /** Options of {@link fuzzProperties}. */
 export interface FuzzOptions {
   /**
-   * Whether spec inputs may hold YAML aliases (`*name`). `parseSpec` lets the
-   * `yaml` package's ReferenceError for an unresolved or excessive alias escape
-   * instead of a `SpecError` (reported to core); the CI run leaves aliases out
-   * until that is fixed, `npm run fuzz` keeps them.
+   * Whether spec inputs may hold YAML aliases (`*name`); unresolved or excessive
+   * aliases must give a `SpecError` like any other bad input.
    */
   yamlAliases: boolean;
 }

@@ -4,7 +4,7 @@ import { fuzzProperties } from './fuzz-properties';
 const CI_RUNS = 300;
 
 describe('reliability: fuzzing', () => {
-  for (const p of fuzzProperties({ yamlAliases: false })) {
+  for (const p of fuzzProperties({ yamlAliases: true })) {
     it(`should return a result or a clear error, within time: ${p.name}`, () => {
       p.run(CI_RUNS);
     });
