@@ -4,26 +4,9 @@
  * measured in the same run.
  */
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { parseSpec, SloEngine, type AttributeValue, type SpanView } from '@burnrate/core';
+import { SloEngine, type AttributeValue, type SpanView } from '@burnrate/core';
+import { specWith } from './fixtures';
 import { allocatedBytesPerOp, ns, report, SMOKE, time } from './harness';
-
-/** A spec with `n` SLOs over distinct routes, mixing status, latency and attribute SLIs. */
-export function specWith(n: number) {
-  const slos = [];
-  for (let i = 0; i < n; i++) {
-    const good =
-      i % 3 === 0
-        ? '{ status: ok }'
-        : i % 3 === 1
-          ? '{ latency: { default: 300ms, routes: { "GET /api/search": 1200ms } } }'
-          : '{ status: ok, attributes: { "app.payload.valid": true } }';
-    const route = i === 0 ? 'GET /api/orders/:id' : `GET /api/r${i}/:id`;
-    slos.push(
-      `  - name: slo-${i}\n    service: checkout\n    objective: 99.9\n    window: 28d\n    sli:\n      spans: { routes: ["${route}", "POST /api/orders"] }\n      good: ${good}`
-    );
-  }
-  return parseSpec(`slos:\n${slos.join('\n')}\n`);
-}
 
 class View implements SpanView {
   kind = 1;
@@ -45,7 +28,7 @@ class View implements SpanView {
   }
 }
 
-export function run(): void {
+export async function run(): Promise<void> {
   const ops = SMOKE ? 20_000 : 1_000_000;
   const provider = new BasicTracerProvider();
   const tracer = provider.getTracer('bench');
@@ -79,12 +62,12 @@ export function run(): void {
       '(sdk + record) / sdk'
     );
     if (n === 10) {
-      const a = allocatedBytesPerOp(() => engine.record(view), SMOKE ? 50_000 : 1_000_000);
+      const a = await allocatedBytesPerOp(() => engine.record(view), SMOKE ? 50_000 : 1_000_000);
       report(
         'engine.record allocation, 10 SLOs',
         `${a.bytesPerOp.toFixed(3)} B/span`,
         undefined,
-        `over ${a.ops} spans`
+        `over ${a.ops} spans, ${a.gcs} GCs`
       );
       const state = engine.states[0];
       report(

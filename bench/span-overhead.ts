@@ -1,0 +1,60 @@
+/**
+ * Issue #6, 1: what `SloSpanProcessor` adds to the OpenTelemetry SDK's own span
+ * lifecycle (a real BasicTracerProvider: start, 6 attributes, end), with 1, 10
+ * and 100 SLOs, against the same provider without it, in interleaved rounds.
+ */
+import { SloSpanProcessor } from '@burnrate/otel';
+import { checkoutTracer, serverSpan, specWith, type Selected } from './fixtures';
+import { compare, ns, report, SMOKE, type Variant } from './harness';
+
+/** Target of issue #6: the processor with 10 SLOs costs at most 5 % of the SDK's span. */
+export const TARGET_RATIO_10_SLOS = 1.05;
+
+export async function run(): Promise<void> {
+  const ops = SMOKE ? 4_000 : 200_000;
+  const rounds = SMOKE ? 3 : 9;
+  const processors: SloSpanProcessor[] = [];
+  const variants: Variant[] = [];
+  const bare = checkoutTracer([]);
+  variants.push({ name: 'sdk span, no processor (baseline)', fn: i => serverSpan(bare, 'one', i) });
+  for (const n of [1, 10, 100]) {
+    const p = new SloSpanProcessor({ spec: specWith(n) });
+    processors.push(p);
+    const tracer = checkoutTracer([p]);
+    for (const selected of ['one', 'all'] as Selected[]) {
+      if (n === 1 && selected === 'all') continue;
+      const what =
+        n === 1
+          ? 'the SLO selects it'
+          : selected === 'one'
+            ? '1 SLO selects it'
+            : 'every SLO selects it';
+      variants.push({
+        name: `+ SloSpanProcessor, ${n} SLO${n === 1 ? '' : 's'}, ${what}`,
+        fn: i => serverSpan(tracer, selected, i),
+      });
+    }
+  }
+  const results = compare(variants, ops, rounds);
+  for (const r of results) {
+    const added = r.nsPerOp - results[0].nsPerOp;
+    report(
+      r.name,
+      ns(r.nsPerOp),
+      r === results[0] ? undefined : r.ratio,
+      r === results[0] ? '' : `(+${ns(Math.max(0, added))} per span)`
+    );
+  }
+  const ten = results.filter(r => r.name.includes(', 10 SLOs'));
+  const worst = Math.max(...ten.map(r => r.ratio));
+  report(
+    'target: 10 SLOs ≤ 1.05x',
+    worst <= TARGET_RATIO_10_SLOS ? 'met' : 'missed',
+    worst,
+    SMOKE ? '(smoke: too few rounds to judge)' : ''
+  );
+  // every span reached the engines
+  for (const p of processors)
+    if (p.engine.spansSeen < ops) throw new Error('spans did not reach the processor');
+  await Promise.all(processors.map(p => p.shutdown()));
+}
