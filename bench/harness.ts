@@ -98,11 +98,15 @@ export function collectGarbage(): void {
   gcFn();
 }
 
-/** Heap in use after a full collection, in bytes. */
+/**
+ * Memory in use after a full collection, in bytes: the JS heap plus the
+ * backing stores of ArrayBuffers (typed arrays keep their bytes off the heap).
+ */
 export function heapAfterGc(): number {
   collectGarbage();
   collectGarbage();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 /**
