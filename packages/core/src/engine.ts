@@ -11,6 +11,11 @@ import {
 } from './slo-state';
 import type { Clock, SloSpec, SpanView } from './types';
 
+const TIMES_UNCHECKED = 0;
+const TIMES_OK = 1;
+const TIMES_INVALID = 2;
+const TIMES_FUTURE = 3;
+
 /** The system clock. */
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -101,29 +106,36 @@ export class SloEngine {
       facts.reset(span);
       const states = this.states;
       const candidates = this._dispatch.candidates(facts.method(), facts.route());
-      const end = span.endTimeMs;
-      const duration = span.durationMs;
-      const invalid = !(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity;
+      // what the span's times say, found at the first SLO it is eligible for
+      let times = TIMES_UNCHECKED;
       for (let c = 0; c < candidates.length; c++) {
         const state = states[candidates[c]];
         const outcome = state.slo.classify(facts, true);
         if (outcome === Outcome.INELIGIBLE) continue;
-        if (invalid) {
+        if (times === TIMES_UNCHECKED) {
+          const end = span.endTimeMs;
+          const duration = span.durationMs;
+          times = TIMES_OK;
+          if (!(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity) {
+            times = TIMES_INVALID;
+          } else if (end > this._now + this._skewMs) {
+            // The clock is read only when a span seems to end in the future of the
+            // last reading (clock reads cost more than the rest of this path on some
+            // machines); a stale reading only makes the late check more lenient.
+            this._now = this._clock.now();
+            if (end > this._now + this._skewMs) times = TIMES_FUTURE;
+          }
+          EVENT_TIME[0] = end;
+          EVENT_TIME[1] = this._now;
+        }
+        if (times === TIMES_INVALID) {
           this._dropped.invalid++;
           continue;
         }
-        // The clock is read only when a span seems to end in the future of the
-        // last reading (clock reads cost more than the rest of this path on some
-        // machines); a stale reading only makes the late check more lenient.
-        if (end > this._now + this._skewMs) {
-          this._now = this._clock.now();
-          if (end > this._now + this._skewMs) {
-            this._dropped.future++;
-            continue;
-          }
+        if (times === TIMES_FUTURE) {
+          this._dropped.future++;
+          continue;
         }
-        EVENT_TIME[0] = end;
-        EVENT_TIME[1] = this._now;
         const good = outcome === Outcome.GOOD ? 1 : 0;
         const reason = state.recordEvent(good, 1 - good);
         if (reason === undefined) {

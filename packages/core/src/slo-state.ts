@@ -106,6 +106,9 @@ export class SloState {
   private readonly _pendingMs: number;
   /** Index of the pending bucket: never older than any ring's head bucket. */
   private _pendingIndex = -Infinity;
+  /** Bounds of the pending bucket, `[start, end)` ms: a span in it needs no division. */
+  private _pendingStartMs = -Infinity;
+  private _pendingEndMs = -Infinity;
   private _pendingGood = 0;
   private _pendingBad = 0;
 
@@ -174,13 +177,20 @@ export class SloState {
       // Fast path: an event in the newest bucket is added to the pending counts
       // (two additions) instead of to each of the eight rings; the pending counts
       // go to the rings when time moves on or before anything reads them.
-      const idx = Math.floor(timeMs / this._pendingMs);
-      if (idx >= this._pendingIndex) {
+      let pending = timeMs >= this._pendingStartMs && timeMs < this._pendingEndMs;
+      let idx = this._pendingIndex;
+      if (!pending) {
+        idx = Math.floor(timeMs / this._pendingMs);
+        pending = idx >= this._pendingIndex;
+      }
+      if (pending) {
         if (this._calendar !== undefined && !this._calendar.record(timeMs, good, bad))
           return 'late';
         if (idx > this._pendingIndex) {
           this._flush();
           this._pendingIndex = idx;
+          this._pendingStartMs = idx * this._pendingMs;
+          this._pendingEndMs = this._pendingStartMs + this._pendingMs;
         }
         this._pendingGood += good;
         this._pendingBad += bad;
@@ -226,8 +236,10 @@ export class SloState {
     this._window.advance(nowMs);
     for (const w of this._alertWindows) w.advance(nowMs);
     // the rings' heads may now be past the pending bucket: older events go the slow way
-    if (this._pendingMs > 0)
-      this._pendingIndex = Math.max(this._pendingIndex, Math.floor(nowMs / this._pendingMs));
+    if (this._pendingMs > 0) {
+      const idx = Math.floor(nowMs / this._pendingMs);
+      if (idx > this._pendingIndex) this._movePending(idx);
+    }
     const slices = this._slices;
     let eligible: number;
     let good: number;
@@ -364,7 +376,14 @@ export class SloState {
         idx = Math.max(idx, Math.floor((r.headIndex * r.bucketMs) / this._pendingMs));
       }
     }
+    this._movePending(idx);
+  }
+
+  /** Moves the (flushed) pending bucket to `idx` (cold path). */
+  private _movePending(idx: number): void {
     this._pendingIndex = idx;
+    this._pendingStartMs = idx * this._pendingMs;
+    this._pendingEndMs = this._pendingStartMs + this._pendingMs;
   }
 }
 
