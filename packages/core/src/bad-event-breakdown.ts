@@ -7,7 +7,7 @@ export const NO_ROUTE = '';
 /** One series of the breakdown: bad events of one SLO on one route with one status code. */
 export interface BadEventSeries {
   readonly sloIndex: number;
-  /** `http.route` (or the RPC `service/method`), `''` when absent. */
+  /** The span's route (`http.route`, else `url.path`, else `http.target`), `''` when absent. */
   readonly route: string;
   /** HTTP status code, else the gRPC code, -1 when neither. */
   readonly statusCode: number;

@@ -153,12 +153,7 @@ export class SloEngine {
   /** Cold path: a counted bad event goes to the breakdown by route and status. */
   private _recordBad(sloIndex: number, facts: SpanFacts): void {
     const http = facts.httpStatus();
-    let route = facts.route();
-    if (route === undefined) {
-      const service = facts.rpcService();
-      if (service !== undefined) route = `${service}/${facts.rpcMethod() ?? ''}`;
-    }
-    this.breakdown.add(sloIndex, route, http >= 0 ? http : facts.rpcCode());
+    this.breakdown.add(sloIndex, facts.route(), http >= 0 ? http : facts.rpcCode());
   }
 
   /**
