@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { SMOKE } from './harness';
 import * as allocation from './allocation';
+import * as collectorIngest from './collector-ingest';
 import * as coreRecord from './core-record';
 import * as ingest from './ingest';
 import * as memory from './memory';
@@ -28,6 +29,7 @@ const benchmarks: Benchmark[] = [
   { name: 'allocation: bytes per span in steady state', run: allocation.run },
   { name: 'memory: one SLO with every default window', run: memory.run },
   { name: 'ingest: OTLP decode + classify + record', run: ingest.run },
+  { name: 'collector ingest: 10 attributes per span, 4 SLOs', run: collectorIngest.run },
   { name: 'replay: rows per second', run: replay.run },
 ];
 
