@@ -1,4 +1,4 @@
-export { SloSpanProcessor } from './slo-span-processor';
+export { SloSpanProcessor, PROVIDER_CHECK_EVERY } from './slo-span-processor';
 export type { SloSpanProcessorOptions } from './types';
 export { SloMetrics, timeToExhaustionSeconds } from './slo-metrics';
 export type { SloMetricsOptions, DropCountsReader } from './slo-metrics';

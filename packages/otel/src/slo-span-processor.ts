@@ -7,6 +7,12 @@ import { SloMetrics } from './slo-metrics';
 import type { SloSpanProcessorOptions } from './types';
 
 /**
+ * How often (in span starts, a power of two) the processor re-checks the global
+ * MeterProvider; `forceFlush` and the tick after construction check too.
+ */
+export const PROVIDER_CHECK_EVERY = 64;
+
+/**
  * A span processor that turns finished spans into SLO error budgets and burn
  * rates. `onEnd` classifies every span that reaches it (sampled or not)
  * against every SLO of the spec and counts it in the engine's windows: no
@@ -28,6 +34,7 @@ export class SloSpanProcessor implements SpanProcessor {
   private _provider: MeterProvider | undefined;
   private _metrics: SloMetrics | undefined;
   private _invalid = 0;
+  private _starts = 0;
   private _isShutdown = false;
   private _shutdownOnce: Promise<void> | undefined;
   private readonly _dropped: Record<string, number> = { late: 0, future: 0, invalid: 0 };
@@ -67,8 +74,15 @@ export class SloSpanProcessor implements SpanProcessor {
     return this._dropped;
   }
 
+  /** Re-checks the global MeterProvider every {@link PROVIDER_CHECK_EVERY} span starts (a lookup costs ~20 ns). */
   onStart(_span: Span, _parentContext: Context): void {
-    if (this._fixedProvider === undefined && !this._isShutdown) this._syncMeterProvider();
+    if (
+      this._fixedProvider === undefined &&
+      (++this._starts & (PROVIDER_CHECK_EVERY - 1)) === 0 &&
+      !this._isShutdown
+    ) {
+      this._syncMeterProvider();
+    }
   }
 
   onEnd(span: ReadableSpan): void {

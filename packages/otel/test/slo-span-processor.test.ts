@@ -12,7 +12,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { SpecError, validateSpec } from '@burnrate/core';
-import { AlwaysRecordSampler, SloSpanProcessor } from '../src';
+import { AlwaysRecordSampler, PROVIDER_CHECK_EVERY, SloSpanProcessor } from '../src';
 import { points, TestReader, valueOf } from './metric-helpers';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -285,11 +285,14 @@ describe('SloSpanProcessor', () => {
       );
       metrics.disable();
       metrics.setGlobalMeterProvider(b);
-      provider.getTracer('t').startSpan('GET', { kind: SpanKind.SERVER }).end();
+      // the processor re-checks every PROVIDER_CHECK_EVERY span starts
+      for (let i = 0; i < PROVIDER_CHECK_EVERY; i++) {
+        provider.getTracer('t').startSpan('GET', { kind: SpanKind.SERVER }).end();
+      }
       const onB = points((await readerB.collect()).resourceMetrics);
       assert.strictEqual(
         valueOf(onB, 'slo.events', { 'slo.name': 'any-server', 'slo.outcome': 'good' }),
-        2
+        1 + PROVIDER_CHECK_EVERY
       );
       // The old provider is no longer observed: its cumulative series keep their last value.
       const onA = points((await readerA.collect()).resourceMetrics);
