@@ -16,6 +16,7 @@
  * the per-round ratios (the machine is shared: absolute times drift, ratios less).
  * Heap growth per span is measured over ≥ 1 M spans with no GC in between.
  */
+import { exportTraceServiceRequestType } from './otlp-schema';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -26,7 +27,6 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { parseSpec, SloEngine, type AttributeValue, type SpanView } from '@burnrate/core';
 import { JsonTraceDecoder, ProtoTraceDecoder } from '@burnrate/collector';
-import * as protobuf from 'protobufjs';
 import { SMOKE } from './harness';
 
 const SPANS_PER_REQUEST = 1000;
@@ -85,109 +85,6 @@ export function makeRequests(nowMs: number): { proto: Buffer; json: Buffer } {
     json: Buffer.from(JsonTraceSerializer.serializeRequest(spans)!),
   };
 }
-
-/** The OTLP trace schema for protobufjs (every field, as trace.proto has them). */
-export const OTLP = protobuf.Root.fromJSON({
-  nested: {
-    AnyValue: {
-      oneofs: {
-        value: {
-          oneof: [
-            'stringValue',
-            'boolValue',
-            'intValue',
-            'doubleValue',
-            'arrayValue',
-            'kvlistValue',
-            'bytesValue',
-          ],
-        },
-      },
-      fields: {
-        stringValue: { type: 'string', id: 1 },
-        boolValue: { type: 'bool', id: 2 },
-        intValue: { type: 'int64', id: 3 },
-        doubleValue: { type: 'double', id: 4 },
-        arrayValue: { type: 'ArrayValue', id: 5 },
-        kvlistValue: { type: 'KeyValueList', id: 6 },
-        bytesValue: { type: 'bytes', id: 7 },
-      },
-    },
-    ArrayValue: { fields: { values: { rule: 'repeated', type: 'AnyValue', id: 1 } } },
-    KeyValueList: { fields: { values: { rule: 'repeated', type: 'KeyValue', id: 1 } } },
-    KeyValue: { fields: { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } } },
-    Resource: {
-      fields: {
-        attributes: { rule: 'repeated', type: 'KeyValue', id: 1 },
-        droppedAttributesCount: { type: 'uint32', id: 2 },
-      },
-    },
-    InstrumentationScope: {
-      fields: {
-        name: { type: 'string', id: 1 },
-        version: { type: 'string', id: 2 },
-        attributes: { rule: 'repeated', type: 'KeyValue', id: 3 },
-        droppedAttributesCount: { type: 'uint32', id: 4 },
-      },
-    },
-    Status: { fields: { message: { type: 'string', id: 2 }, code: { type: 'int32', id: 3 } } },
-    Event: {
-      fields: {
-        timeUnixNano: { type: 'fixed64', id: 1 },
-        name: { type: 'string', id: 2 },
-        attributes: { rule: 'repeated', type: 'KeyValue', id: 3 },
-        droppedAttributesCount: { type: 'uint32', id: 4 },
-      },
-    },
-    Link: {
-      fields: {
-        traceId: { type: 'bytes', id: 1 },
-        spanId: { type: 'bytes', id: 2 },
-        traceState: { type: 'string', id: 3 },
-        attributes: { rule: 'repeated', type: 'KeyValue', id: 4 },
-        droppedAttributesCount: { type: 'uint32', id: 5 },
-        flags: { type: 'fixed32', id: 6 },
-      },
-    },
-    Span: {
-      fields: {
-        traceId: { type: 'bytes', id: 1 },
-        spanId: { type: 'bytes', id: 2 },
-        traceState: { type: 'string', id: 3 },
-        parentSpanId: { type: 'bytes', id: 4 },
-        flags: { type: 'fixed32', id: 16 },
-        name: { type: 'string', id: 5 },
-        kind: { type: 'int32', id: 6 },
-        startTimeUnixNano: { type: 'fixed64', id: 7 },
-        endTimeUnixNano: { type: 'fixed64', id: 8 },
-        attributes: { rule: 'repeated', type: 'KeyValue', id: 9 },
-        droppedAttributesCount: { type: 'uint32', id: 10 },
-        events: { rule: 'repeated', type: 'Event', id: 11 },
-        droppedEventsCount: { type: 'uint32', id: 12 },
-        links: { rule: 'repeated', type: 'Link', id: 13 },
-        droppedLinksCount: { type: 'uint32', id: 14 },
-        status: { type: 'Status', id: 15 },
-      },
-    },
-    ScopeSpans: {
-      fields: {
-        scope: { type: 'InstrumentationScope', id: 1 },
-        spans: { rule: 'repeated', type: 'Span', id: 2 },
-        schemaUrl: { type: 'string', id: 3 },
-      },
-    },
-    ResourceSpans: {
-      fields: {
-        resource: { type: 'Resource', id: 1 },
-        scopeSpans: { rule: 'repeated', type: 'ScopeSpans', id: 2 },
-        schemaUrl: { type: 'string', id: 3 },
-      },
-    },
-    ExportTraceServiceRequest: {
-      fields: { resourceSpans: { rule: 'repeated', type: 'ResourceSpans', id: 1 } },
-    },
-  },
-});
 
 /** A span copied into a plain object (every attribute decoded once): the engine alone. */
 class PlainView implements SpanView {
@@ -289,7 +186,7 @@ export function run(): void {
   const jsonEngine = new SloEngine({ spec: SPEC });
   const jsonIngest = new JsonTraceDecoder(jsonEngine);
   const plainEngine = new SloEngine({ spec: SPEC });
-  const Request = OTLP.lookupType('ExportTraceServiceRequest');
+  const Request = exportTraceServiceRequestType();
 
   const check = ingest.ingest(proto);
   if (check.error !== '' || check.accepted !== SPANS_PER_REQUEST)
