@@ -37,6 +37,10 @@ export interface RegisterConfig {
   otlpTracesProtocol: string;
   /** `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL` or `OTEL_EXPORTER_OTLP_PROTOCOL`. @default 'http/protobuf' */
   otlpMetricsProtocol: string;
+  /** `OTEL_METRIC_EXPORT_INTERVAL`: ms between pushes of the `otlp` and `console` metric readers. @default 60000 */
+  metricExportIntervalMs: number;
+  /** `OTEL_METRIC_EXPORT_TIMEOUT`: ms an export may take, at most the interval. @default 30000 */
+  metricExportTimeoutMs: number;
   /** `OTEL_SERVICE_NAME`; undefined leaves it to the resource detectors. */
   serviceName: string | undefined;
 }
@@ -50,6 +54,8 @@ export interface BurnrateHandle {
 }
 
 const METRICS_EXPORTERS = ['prometheus', 'otlp', 'console', 'none'];
+const DEFAULT_METRIC_EXPORT_INTERVAL_MS = 60_000;
+const DEFAULT_METRIC_EXPORT_TIMEOUT_MS = 30_000;
 const TRACES_EXPORTERS = ['otlp', 'console', 'none'];
 const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'];
 
@@ -102,6 +108,18 @@ export function readRegisterConfig(
       problems.push(`OTEL_EXPORTER_PROMETHEUS_PORT: must be a port 1-65535, got "${portText}"`);
     else prometheusPort = n;
   }
+  const metricExportIntervalMs = positiveMs(
+    env,
+    'OTEL_METRIC_EXPORT_INTERVAL',
+    DEFAULT_METRIC_EXPORT_INTERVAL_MS,
+    problems
+  );
+  const metricExportTimeoutMs = positiveMs(
+    env,
+    'OTEL_METRIC_EXPORT_TIMEOUT',
+    DEFAULT_METRIC_EXPORT_TIMEOUT_MS,
+    problems
+  );
   const baseProtocol = text(env.OTEL_EXPORTER_OTLP_PROTOCOL);
   const otlpTracesProtocol =
     text(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? baseProtocol ?? 'http/protobuf';
@@ -125,8 +143,28 @@ export function readRegisterConfig(
     tracesExporters,
     otlpTracesProtocol,
     otlpMetricsProtocol,
+    metricExportIntervalMs,
+    // An export must end before the next one starts (as NodeSDK does with these variables).
+    metricExportTimeoutMs: Math.min(metricExportTimeoutMs, metricExportIntervalMs),
     serviceName: text(env.OTEL_SERVICE_NAME),
   };
+}
+
+/** A duration in milliseconds from `env[name]`: a positive number, else `fallback` when unset. */
+function positiveMs(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  problems: string[]
+): number {
+  const value = text(env[name]);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    problems.push(`${name}: must be a positive number of milliseconds, got "${value}"`);
+    return fallback;
+  }
+  return n;
 }
 
 /** Requires a package that `@opentelemetry/sdk-node` depends on (the OTLP exporters). */
@@ -153,7 +191,11 @@ function metricReaders(config: RegisterConfig): MetricReader[] {
       name === 'console'
         ? new ConsoleMetricExporter()
         : new (sdkRequire(OTLP_METRIC_PACKAGES[config.otlpMetricsProtocol]).OTLPMetricExporter)();
-    return new PeriodicExportingMetricReader({ exporter });
+    return new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: config.metricExportIntervalMs,
+      exportTimeoutMillis: config.metricExportTimeoutMs,
+    });
   });
 }
 
