@@ -3,6 +3,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { AttributeValue, SpanView } from '@burnrate/core';
 
 const SERVICE_NAME = 'service.name';
+const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+const ATTR_HTTP_ROUTE = 'http.route';
+const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 
 /**
  * The {@link SpanView} of an SDK `ReadableSpan`: one object, reused for every
@@ -17,6 +20,11 @@ export class ReadableSpanView implements SpanView {
   // Converted once per span into double fields, updated in place (no boxing per read).
   private _endTimeMs = NaN;
   private _durationMs = NaN;
+  // The last resource attributes object and its service name: every span of a
+  // provider shares one resource, whose attributes object is memoized once its
+  // (async) attributes settled; a new object is looked up again.
+  private _resourceAttributes: object | undefined = undefined;
+  private _serviceName: string | undefined = undefined;
 
   /** The span being classified, or undefined between spans. */
   get span(): ReadableSpan | undefined {
@@ -70,15 +78,31 @@ export class ReadableSpanView implements SpanView {
   }
 
   get serviceName(): string | undefined {
-    const v = this._span?.resource?.attributes?.[SERVICE_NAME];
-    return typeof v === 'string' ? v : undefined;
+    const attributes = this._span?.resource?.attributes;
+    if (attributes === undefined || attributes === null) return undefined;
+    if (attributes === this._resourceAttributes) return this._serviceName;
+    const v = attributes[SERVICE_NAME];
+    this._resourceAttributes = attributes;
+    this._serviceName = typeof v === 'string' ? v : undefined;
+    return this._serviceName;
   }
 
   attribute(key: string): AttributeValue | undefined {
-    const attributes = this._span?.attributes;
-    if (attributes === undefined || attributes === null || typeof attributes !== 'object')
-      return undefined;
-    return attributes[key] as AttributeValue | undefined;
+    const a = this._span?.attributes;
+    if (a === undefined || a === null || typeof a !== 'object') return undefined;
+    // The keys the engine reads on every HTTP span as literal (named) loads,
+    // which V8 caches by the attributes object's shape; a keyed load site that
+    // sees many keys goes megamorphic. Any other key is a keyed lookup.
+    switch (key) {
+      case ATTR_HTTP_REQUEST_METHOD:
+        return a['http.request.method'];
+      case ATTR_HTTP_ROUTE:
+        return a['http.route'];
+      case ATTR_HTTP_RESPONSE_STATUS_CODE:
+        return a['http.response.status_code'];
+      default:
+        return a[key];
+    }
   }
 }
 
