@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import { resolve } from 'node:path';
 import { silentLogger, startCollector, type RunningCollector } from '@burnrate/collector';
 import { freePort, http, startNode, waitForHttp, type Child } from '../helpers/child';
-import { latestValue, OtlpJsonReceiver, valueIn } from '../helpers/otlp-json-receiver';
+import { latestValue, OtlpMetricsReceiver, valueIn } from '../helpers/otlp-metrics-receiver';
 
 const ROOT = resolve(__dirname, '../../..');
 const SERVER = resolve(ROOT, 'examples/checkout/server.js');
@@ -78,12 +78,12 @@ function near(actual: number | undefined, expected: number, what: string): void 
   );
 }
 
-function events(receiver: OtlpJsonReceiver, slo: string, outcome: 'good' | 'bad') {
+function events(receiver: OtlpMetricsReceiver, slo: string, outcome: 'good' | 'bad') {
   return latestValue(receiver, 'slo.events', { 'slo.name': slo, 'slo.outcome': outcome });
 }
 
 /** Whether the newest export counts every event of the mix. */
-function allCounted(receiver: OtlpJsonReceiver): boolean {
+function allCounted(receiver: OtlpMetricsReceiver): boolean {
   return SLOS.every(
     slo =>
       events(receiver, slo, 'good') === EXPECTED[slo].good &&
@@ -91,7 +91,7 @@ function allCounted(receiver: OtlpJsonReceiver): boolean {
   );
 }
 
-function describeEvents(receiver: OtlpJsonReceiver): string {
+function describeEvents(receiver: OtlpMetricsReceiver): string {
   return `${receiver.metrics.length} exports; newest slo.events: ${JSON.stringify(
     SLOS.map(slo => [slo, events(receiver, slo, 'good'), events(receiver, slo, 'bad')])
   )}`;
@@ -99,7 +99,7 @@ function describeEvents(receiver: OtlpJsonReceiver): string {
 
 describe('@burnrate/otel/register with the OTLP and console exporters (end to end)', () => {
   let child: Child | undefined;
-  let receiver: OtlpJsonReceiver | undefined;
+  let receiver: OtlpMetricsReceiver | undefined;
   let collector: RunningCollector | undefined;
 
   afterEach(async () => {
@@ -111,22 +111,46 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
     collector = undefined;
   });
 
-  const otlpEnvs: Array<[string, (url: string) => Record<string, string>]> = [
-    [
-      'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT and _PROTOCOL',
-      url => ({
-        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${url}/v1/metrics`,
+  /** How the app is pointed at the receiver, and the content type the receiver then gets. */
+  const otlpCases: Array<{
+    what: string;
+    env: (r: OtlpMetricsReceiver) => Promise<Record<string, string>>;
+    contentType: string;
+  }> = [
+    {
+      what: 'http/json, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT and _PROTOCOL',
+      env: async r => ({
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${r.url}/v1/metrics`,
         OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
       }),
-    ],
-    [
-      'OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL',
-      url => ({ OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }),
-    ],
+      contentType: 'application/json',
+    },
+    {
+      what: 'http/json, OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL',
+      env: async r => ({
+        OTEL_EXPORTER_OTLP_ENDPOINT: r.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      }),
+      contentType: 'application/json',
+    },
+    {
+      what: 'http/protobuf, the default protocol',
+      env: async r => ({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${r.url}/v1/metrics` }),
+      contentType: 'application/x-protobuf',
+    },
+    {
+      what: 'grpc',
+      env: async r => ({
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: (await r.startGrpc()).grpcUrl,
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc',
+      }),
+      contentType: 'grpc',
+    },
   ];
-  for (const [variables, otlpEnv] of otlpEnvs) {
-    it(`should push slo.events with the exact counts over OTLP/HTTP JSON (${variables})`, async () => {
-      receiver = await new OtlpJsonReceiver().start();
+  for (const { what, env, contentType } of otlpCases) {
+    it(`should push slo.events with the exact counts over OTLP (${what})`, async () => {
+      receiver = await new OtlpMetricsReceiver().start();
+      const otlpEnv = await env(receiver);
       const appPort = await freePort();
       child = startNode(['--require', '@burnrate/otel/register', SERVER], {
         cwd: ROOT,
@@ -134,7 +158,7 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
           PORT: String(appPort),
           OTEL_METRICS_EXPORTER: 'otlp',
           OTEL_METRIC_EXPORT_INTERVAL: '500',
-          ...otlpEnv(receiver.url),
+          ...otlpEnv,
         }),
       });
       await waitForHttp(appPort, '/healthz', 15_000, child);
@@ -144,7 +168,10 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
         () => allCounted(r),
         () => describeEvents(r)
       );
-      assert.strictEqual(r.contentTypes[0], 'application/json');
+      assert.ok(
+        r.contentTypes.every(t => t === contentType),
+        `content types ${r.contentTypes.join(', ')}`
+      );
       // Every export before: a cumulative count that only grows, never past the mix.
       for (const slo of SLOS) {
         for (const outcome of ['good', 'bad'] as const) {
@@ -165,7 +192,12 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
         5_000
       );
       assert.ok(allCounted(r), describeEvents(r));
-      // The gauges travel too: availability remaining = 1 − 3 / (0.001 × 19).
+      // The gauges travel too, zeros included: availability is overspent,
+      // remaining = 1 − 3 / (0.001 × 19), exhausted now.
+      assert.strictEqual(
+        latestValue(r, 'slo.time_to_exhaustion', { 'slo.name': 'checkout-availability' }),
+        0
+      );
       near(
         latestValue(r, 'slo.error_budget.remaining', { 'slo.name': 'checkout-availability' }),
         1 - 3 / (0.001 * 19),
@@ -174,7 +206,7 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
     });
   }
 
-  it('should print the SLO metrics on stdout with OTEL_METRICS_EXPORTER=console', async () => {
+  it('should print the SLO metrics and the spans on stdout with OTEL_METRICS_EXPORTER=console and OTEL_TRACES_EXPORTER=console', async () => {
     const appPort = await freePort();
     child = startNode(['--require', '@burnrate/otel/register', SERVER], {
       cwd: ROOT,
@@ -182,6 +214,7 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
         PORT: String(appPort),
         OTEL_METRICS_EXPORTER: 'console',
         OTEL_METRIC_EXPORT_INTERVAL: '500',
+        OTEL_TRACES_EXPORTER: 'console',
       }),
     });
     await waitForHttp(appPort, '/healthz', 15_000, child);
@@ -215,6 +248,11 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
       out,
       /attributes: \{ 'slo\.name': 'checkout-availability', 'slo\.severity': 'page' \}/
     );
+    // ConsoleSpanExporter: the server span of a failed request.
+    assert.match(
+      out,
+      /kind: 1,[^{}]*attributes: \{[^{}]*'url\.query': 'fail=1',[^{}]*'http\.route': '\/api\/orders\/:id',[^{}]*'http\.response\.status_code': 500\s*\},\s*status: \{ code: 2 \}/
+    );
   });
 
   for (const protocol of ['http/json', 'http/protobuf']) {
@@ -227,7 +265,7 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
         logger: silentLogger,
       });
       const collectorPort = collector.httpPort!;
-      receiver = await new OtlpJsonReceiver().start();
+      receiver = await new OtlpMetricsReceiver().start();
       const appPort = await freePort();
       child = startNode(['--require', '@burnrate/otel/register', SERVER], {
         cwd: ROOT,
