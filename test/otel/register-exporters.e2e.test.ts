@@ -206,6 +206,37 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
     });
   }
 
+  it('should push the final counts on SIGTERM, before the first interval ends', async () => {
+    receiver = await new OtlpMetricsReceiver().start();
+    const appPort = await freePort();
+    child = startNode(['--require', '@burnrate/otel/register', SERVER], {
+      cwd: ROOT,
+      env: envWith({
+        PORT: String(appPort),
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_METRIC_EXPORT_INTERVAL: '600000',
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/v1/metrics`,
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+      }),
+    });
+    await waitForHttp(appPort, '/healthz', 15_000, child);
+    await driveKnownMix(appPort);
+    assert.strictEqual(receiver.metrics.length, 0, 'nothing pushed before the interval');
+    const { code, signal } = await child.stop();
+    assert.ok(signal === 'SIGTERM' || code === 143, `ended by ${signal ?? code}`);
+    // The reader was flushed before the SDK (and the processor) shut down.
+    const counted = receiver.metrics.filter(request =>
+      SLOS.every(
+        slo =>
+          valueIn(request, 'slo.events', { 'slo.name': slo, 'slo.outcome': 'good' }) ===
+            EXPECTED[slo].good &&
+          valueIn(request, 'slo.events', { 'slo.name': slo, 'slo.outcome': 'bad' }) ===
+            EXPECTED[slo].bad
+      )
+    );
+    assert.ok(counted.length >= 1, describeEvents(receiver));
+  });
+
   it('should print the SLO metrics and the spans on stdout with OTEL_METRICS_EXPORTER=console and OTEL_TRACES_EXPORTER=console', async () => {
     const appPort = await freePort();
     child = startNode(['--require', '@burnrate/otel/register', SERVER], {

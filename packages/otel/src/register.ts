@@ -3,8 +3,9 @@
  * OpenTelemetry SDK with burnrate's span processor before the app runs, with no
  * change to the app. Configured by environment variables (see
  * {@link readRegisterConfig}): `BURNRATE_CONFIG`, `OTEL_METRICS_EXPORTER`,
- * `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT`, `OTEL_TRACES_EXPORTER`,
- * `OTEL_SERVICE_NAME`. A spec that does not validate stops the app here, with
+ * `OTEL_EXPORTER_PROMETHEUS_HOST`/`_PORT`, `OTEL_METRIC_EXPORT_INTERVAL`/`_TIMEOUT`,
+ * `OTEL_TRACES_EXPORTER`, the OTLP protocol variables, `OTEL_SERVICE_NAME`; the
+ * OTLP exporters read their own `OTEL_EXPORTER_OTLP_*` endpoints. A spec that does not validate stops the app here, with
  * every problem on stderr and exit code 1. On SIGTERM and SIGINT the SDK is
  * flushed and shut down; when nothing else listens for the signal the process
  * then ends by it.

@@ -232,6 +232,18 @@ function instrumentations(config: RegisterConfig, cwd: string): unknown[] {
 }
 
 /**
+ * Exports the metrics once more, then shuts the SDK down. NodeSDK shuts the
+ * tracer provider (and with it the processor, which removes its metric
+ * callback) down alongside the meter provider, so the final export of a push
+ * reader (`otlp`, `console`) would carry no SLO metrics: the counts since the
+ * last interval would be lost on every restart.
+ */
+async function flushThenShutdown(sdk: NodeSDK, readers: MetricReader[]): Promise<void> {
+  await Promise.all(readers.map(r => r.forceFlush().catch(() => undefined)));
+  await sdk.shutdown();
+}
+
+/**
  * Starts the OpenTelemetry SDK the way `@burnrate/otel/register` does: the
  * {@link SloSpanProcessor} on the spec file, the HTTP (or the app's
  * auto-) instrumentation, metric readers and trace exporters per
@@ -240,10 +252,11 @@ function instrumentations(config: RegisterConfig, cwd: string): unknown[] {
  */
 export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd()): BurnrateHandle {
   const processor = new SloSpanProcessor({ spec: config.specPath });
+  const readers = metricReaders(config);
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
     spanProcessors: [processor, ...traceProcessors(config)],
-    metricReaders: metricReaders(config),
+    metricReaders: readers,
     instrumentations: instrumentations(config, cwd) as never,
   });
   sdk.start();
@@ -255,7 +268,7 @@ export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd(
       done ??= new Promise<void>(resolvePromise => {
         const timer = setTimeout(resolvePromise, timeoutMs);
         timer.unref();
-        sdk.shutdown().then(
+        flushThenShutdown(sdk, readers).then(
           () => {
             clearTimeout(timer);
             resolvePromise();
