@@ -286,16 +286,20 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
     );
   });
 
-  for (const protocol of ['http/json', 'http/protobuf']) {
+  for (const protocol of ['http/json', 'http/protobuf', 'grpc']) {
     it(`should send the app's spans (OTEL_TRACES_EXPORTER=otlp, ${protocol}) to a burnrate collector whose /api/slos agrees with the app's own metrics`, async () => {
       collector = await startCollector({
         spec: SPEC,
         httpPort: 0,
-        grpcPort: false,
+        grpcPort: protocol === 'grpc' ? 0 : false,
         metricsPort: false,
         logger: silentLogger,
       });
       const collectorPort = collector.httpPort!;
+      const tracesEndpoint =
+        protocol === 'grpc'
+          ? `http://127.0.0.1:${collector.grpcPort!}`
+          : `http://127.0.0.1:${collectorPort}/v1/traces`;
       receiver = await new OtlpMetricsReceiver().start();
       const appPort = await freePort();
       child = startNode(['--require', '@burnrate/otel/register', SERVER], {
@@ -307,7 +311,7 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
           OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/v1/metrics`,
           OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
           OTEL_TRACES_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${collectorPort}/v1/traces`,
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: tracesEndpoint,
           OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol,
           OTEL_BSP_SCHEDULE_DELAY: '200',
         }),
