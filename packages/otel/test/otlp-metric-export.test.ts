@@ -1,6 +1,9 @@
 import * as assert from 'node:assert';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import {
+  AggregationTemporalityPreference,
+  OTLPMetricExporter,
+} from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
@@ -13,6 +16,8 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
+/** OTLP `AGGREGATION_TEMPORALITY_DELTA`. */
+const DELTA = 1;
 /** OTLP `AGGREGATION_TEMPORALITY_CUMULATIVE`. */
 const CUMULATIVE = 2;
 
@@ -326,5 +331,67 @@ describe('SloMetrics through the OTLP/HTTP JSON metric exporter', () => {
       3 / 106 / 0.005,
       'pay burn 5m after'
     );
+  });
+});
+
+describe('SloMetrics through the OTLP/HTTP JSON metric exporter with delta temporality', () => {
+  it('should send slo.events as deltas between exports that add up to the totals', async () => {
+    const receiver = await new OtlpJsonReceiver().start();
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({
+        url: `${receiver.url}/v1/metrics`,
+        temporalityPreference: AggregationTemporalityPreference.DELTA,
+      }),
+      exportIntervalMillis: 600_000,
+    });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const processor = new SloSpanProcessor({
+      spec: RAW_SPEC,
+      meterProvider,
+      clock: { now: () => T0 },
+    });
+    const tracer = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'shop' }),
+      spanProcessors: [processor],
+    }).getTracer('test');
+    try {
+      // Three exports: 40 good + 2 bad, then nothing, then 7 good + 3 bad.
+      spans(tracer, 40, 'POST', '/pay', T0 - 10 * MIN, 30, 200);
+      spans(tracer, 2, 'POST', '/pay', T0 - 10 * MIN, 30, 500);
+      await meterProvider.forceFlush();
+      await meterProvider.forceFlush();
+      spans(tracer, 7, 'POST', '/pay', T0 - MIN, 30, 200);
+      spans(tracer, 3, 'POST', '/pay', T0 - MIN, 30, 500);
+      await meterProvider.forceFlush();
+      assert.strictEqual(receiver.metrics.length, 3);
+      const deltas = receiver.metrics.map(request => {
+        const all = flatten(request);
+        const events = metricOf(all, 'slo.events').sum!;
+        assert.strictEqual(events.aggregationTemporality, DELTA);
+        assert.strictEqual(events.isMonotonic, true);
+        const pay = (outcome: string) =>
+          valueOf(all, 'slo.events', { 'slo.name': 'pay-availability', 'slo.outcome': outcome });
+        // The gauges stay gauges: the current SLI, not a difference.
+        return [
+          pay('good'),
+          pay('bad'),
+          valueOf(all, 'slo.sli', { 'slo.name': 'pay-availability' }),
+        ];
+      });
+      assert.deepStrictEqual(
+        deltas.map(([good, bad]) => [good, bad]),
+        [
+          [40, 2],
+          [0, 0],
+          [7, 3],
+        ]
+      );
+      near(deltas[0][2], 40 / 42, 'sli after the first export');
+      near(deltas[2][2], 47 / 52, 'sli after the third export');
+    } finally {
+      await processor.shutdown();
+      await meterProvider.shutdown();
+      await receiver.close();
+    }
   });
 });
