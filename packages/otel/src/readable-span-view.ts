@@ -25,6 +25,10 @@ export class ReadableSpanView implements SpanView {
   // (async) attributes settled; a new object is looked up again.
   private _resourceAttributes: object | undefined = undefined;
   private _serviceName: string | undefined = undefined;
+  // The last other attribute read of the current span: SLOs testing one
+  // attribute read it once per span.
+  private _lastKey: string | undefined = undefined;
+  private _lastValue: AttributeValue | undefined = undefined;
 
   /** The span being classified, or undefined between spans. */
   get span(): ReadableSpan | undefined {
@@ -33,6 +37,8 @@ export class ReadableSpanView implements SpanView {
 
   set span(span: ReadableSpan | undefined) {
     this._span = span;
+    this._lastKey = undefined;
+    this._lastValue = undefined;
     if (span === undefined || span === null) {
       this._endTimeMs = NaN;
       this._durationMs = NaN;
@@ -83,7 +89,8 @@ export class ReadableSpanView implements SpanView {
     if (attributes === this._resourceAttributes) return this._serviceName;
     const v = attributes[SERVICE_NAME];
     this._resourceAttributes = attributes;
-    this._serviceName = typeof v === 'string' ? v : undefined;
+    // internalized, as the engine's SLO service names are: compared by pointer
+    this._serviceName = typeof v === 'string' ? internString(v) : undefined;
     return this._serviceName;
   }
 
@@ -101,9 +108,21 @@ export class ReadableSpanView implements SpanView {
       case ATTR_HTTP_RESPONSE_STATUS_CODE:
         return a['http.response.status_code'];
       default:
-        return a[key];
+        if (key !== this._lastKey) {
+          this._lastValue = a[key] as AttributeValue | undefined;
+          this._lastKey = key;
+        }
+        return this._lastValue;
     }
   }
+}
+
+/** The internalized copy of `s` (property keys are internalized). */
+function internString(s: string): string {
+  const o: Record<string, true> = {};
+  o[s] = true;
+  for (const k in o) return k;
+  return s;
 }
 
 /** `[seconds, nanoseconds]` → milliseconds; NaN when not a pair of finite numbers. */
