@@ -60,6 +60,8 @@ export class SloEngine {
   private readonly _skewMs: number;
   private readonly _facts = new SpanFacts();
   private readonly _dispatch: SloDispatch;
+  /** `states[i].slo`, so that a candidate's SLO and state are loaded side by side. */
+  private readonly _slos: readonly CompiledSlo[];
   /** Bad events by SLO, route and status code (what burns the budget), capped. */
   readonly breakdown: BadEventBreakdown;
   private readonly _dropped: DropCounts = { late: 0, future: 0, invalid: 0 };
@@ -74,7 +76,8 @@ export class SloEngine {
     this.states = options.spec.slos.map(
       def => new SloState(new CompiledSlo(def), options.resolutionMs)
     );
-    this._dispatch = new SloDispatch(this.states.map(s => s.slo));
+    this._slos = this.states.map(s => s.slo);
+    this._dispatch = new SloDispatch(this._slos);
     this.breakdown = new BadEventBreakdown(this.states.length, options.maxBreakdownSeries);
   }
 
@@ -105,13 +108,15 @@ export class SloEngine {
       const facts = this._facts;
       facts.reset(span);
       const states = this.states;
+      const slos = this._slos;
       const candidates = this._dispatch.candidates(facts.method(), facts.route());
       // what the span's times say, found at the first SLO it is eligible for
       let times = TIMES_UNCHECKED;
       for (let c = 0; c < candidates.length; c++) {
-        const state = states[candidates[c]];
-        const outcome = state.slo.classify(facts, true);
+        const i = candidates[c];
+        const outcome = slos[i].classify(facts, true);
         if (outcome === Outcome.INELIGIBLE) continue;
+        const state = states[i];
         if (times === TIMES_UNCHECKED) {
           const end = span.endTimeMs;
           const duration = span.durationMs;
@@ -140,7 +145,7 @@ export class SloEngine {
         const reason = state.recordEvent(good, 1 - good);
         if (reason === undefined) {
           counted++;
-          if (good === 0) this._recordBad(candidates[c], facts);
+          if (good === 0) this._recordBad(i, facts);
         } else this._dropped[reason]++;
       }
     } catch {

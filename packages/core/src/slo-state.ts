@@ -85,32 +85,34 @@ export type DropReason = 'late' | 'future' | 'invalid';
  */
 export class SloState {
   readonly slo: CompiledSlo;
+  // The fields {@link recordEvent} reads on its fast path come first (one hidden
+  // class, in this order): fewer cache lines per SLO and span.
+  /** Events older than now minus this are late (rolling windows; calendar windows refuse them themselves). */
+  private readonly _lateBeforeMs: number;
+  /**
+   * Width of the pending bucket (the finest ring's bucket, which every other
+   * ring's bucket is a whole multiple of); 0 when events go straight to the rings.
+   */
+  private readonly _pendingMs: number;
+  /** Bounds of the pending bucket, `[start, end)` ms: a span in it needs no division. */
+  private _pendingStartMs = -Infinity;
+  private _pendingEndMs = -Infinity;
+  /** Index of the pending bucket: never older than any ring's head bucket. */
+  private _pendingIndex = -Infinity;
+  /** The SLO window when it is a calendar period. */
+  private readonly _calendar: CalendarWindow | undefined;
+  private _pendingGood = 0;
+  private _pendingBad = 0;
+  private _totalGood = 0;
+  private _totalBad = 0;
   private readonly _definition: SloDefinition;
   private readonly _window: RollingWindow | CalendarWindow;
   private readonly _alertWindows: RollingWindow[];
   private readonly _labels: string[];
   private readonly _hourIndex: number;
   private readonly _slices: SliceTracker | undefined;
-  /** Events older than now minus this are late (rolling windows; calendar windows refuse them themselves). */
-  private readonly _lateBeforeMs: number;
-  private _totalGood = 0;
-  private _totalBad = 0;
-  /** The SLO window when it is a calendar period. */
-  private readonly _calendar: CalendarWindow | undefined;
   /** The rolling rings (the SLO window when rolling, then every alert window). */
   private readonly _rings: RollingWindow[];
-  /**
-   * Width of the pending bucket (the finest ring's bucket, which every other
-   * ring's bucket is a whole multiple of); 0 when events go straight to the rings.
-   */
-  private readonly _pendingMs: number;
-  /** Index of the pending bucket: never older than any ring's head bucket. */
-  private _pendingIndex = -Infinity;
-  /** Bounds of the pending bucket, `[start, end)` ms: a span in it needs no division. */
-  private _pendingStartMs = -Infinity;
-  private _pendingEndMs = -Infinity;
-  private _pendingGood = 0;
-  private _pendingBad = 0;
 
   /**
    * @param slo the compiled SLO
@@ -171,7 +173,6 @@ export class SloState {
   recordEvent(good: number, bad: number): DropReason | undefined {
     const timeMs = EVENT_TIME[0];
     const nowMs = EVENT_TIME[1];
-    const w = this._window;
     if (timeMs <= nowMs - this._lateBeforeMs) return 'late';
     if (this._pendingMs > 0) {
       // Fast path: an event in the newest bucket is added to the pending counts
@@ -211,6 +212,7 @@ export class SloState {
       t = this._slices.sliceStart(timeMs);
     }
     let counted: boolean;
+    const w = this._window;
     if (w instanceof RollingWindow) {
       RECORD_TIME[0] = t;
       counted = w.recordAtScratchTime(g, b);
