@@ -32,6 +32,11 @@ export class SloDispatch {
   candidates(method: string | undefined, route: string | undefined): Uint16Array {
     if (route === undefined) return this._always;
     if (route === this._lastRoute && method === this._lastMethod) return this._lastList;
+    return this._lookup(method, route);
+  }
+
+  /** {@link candidates} past the last answer (kept apart so that V8 inlines the check above). */
+  private _lookup(method: string | undefined, route: string): Uint16Array {
     const m = method ?? '';
     let byMethod = this._memo.get(route);
     if (byMethod !== undefined) {

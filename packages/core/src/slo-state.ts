@@ -171,6 +171,26 @@ export class SloState {
    * to a function V8 does not inline is boxed, which is an allocation per span.
    */
   recordEvent(good: number, bad: number): DropReason | undefined {
+    // The common case, small enough for V8 to inline into the caller: an event
+    // in the pending bucket of a rolling SLO window, not late.
+    const timeMs = EVENT_TIME[0];
+    if (
+      timeMs >= this._pendingStartMs &&
+      timeMs < this._pendingEndMs &&
+      timeMs > EVENT_TIME[1] - this._lateBeforeMs &&
+      this._calendar === undefined
+    ) {
+      this._pendingGood += good;
+      this._pendingBad += bad;
+      this._totalGood += good;
+      this._totalBad += bad;
+      return undefined;
+    }
+    return this._recordEvent(good, bad);
+  }
+
+  /** {@link recordEvent}, every case. */
+  private _recordEvent(good: number, bad: number): DropReason | undefined {
     const timeMs = EVENT_TIME[0];
     const nowMs = EVENT_TIME[1];
     if (timeMs <= nowMs - this._lateBeforeMs) return 'late';
