@@ -3,6 +3,7 @@
  * lifecycle (a real BasicTracerProvider: start, 6 attributes, end), with 1, 10
  * and 100 SLOs, against the same provider without it, in interleaved rounds.
  */
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SloSpanProcessor } from '@burnrate/otel';
 import { checkoutTracer, serverSpan, specWith, type Selected } from './fixtures';
 import { compare, ns, report, SMOKE, type Variant } from './harness';
@@ -53,6 +54,28 @@ export async function run(): Promise<void> {
     worst <= TARGET_RATIO_10_SLOS ? 'met' : 'missed',
     worst,
     SMOKE ? '(smoke: too few rounds to judge)' : ''
+  );
+  // The SDK's own cost of running any span processor (its MultiSpanProcessor
+  // loop and calls), the floor under the ratios above. Measured after them:
+  // another processor class makes the SDK's onEnd call site polymorphic, which
+  // would slow the processor's figures if it ran first.
+  const noop: SpanProcessor = {
+    onStart: () => {},
+    onEnd: () => {},
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  const withNoop = checkoutTracer([noop]);
+  const floor = compare(
+    [variants[0], { name: 'noop', fn: i => serverSpan(withNoop, 'one', i) }],
+    ops,
+    rounds
+  )[1];
+  report(
+    '+ a no-op SpanProcessor (reference: the SDK, not burnrate)',
+    ns(floor.nsPerOp),
+    floor.ratio,
+    '(the floor under every ratio above)'
   );
   // every span reached the engines
   for (const p of processors)
