@@ -9,7 +9,7 @@ import {
   type SloSnapshot,
   type SloStateData,
 } from './slo-state';
-import type { Clock, SloSpec, SpanView } from './types';
+import type { Clock, SloDefinition, SloSpec, SpanView } from './types';
 
 const TIMES_UNCHECKED = 0;
 const TIMES_OK = 1;
@@ -62,6 +62,17 @@ export class SloEngine {
   private readonly _dispatch: SloDispatch;
   /** `states[i].slo`, so that a candidate's SLO and state are loaded side by side. */
   private readonly _slos: readonly CompiledSlo[];
+  /**
+   * Per SLO, its slot among SLOs that classify every candidate span alike (same
+   * service, span selector apart from routes, and good predicates: SLOs of one
+   * SLI with other routes, objectives or windows), or -1 when no other SLO does:
+   * a span is classified once per slot.
+   */
+  private readonly _sharedSlot: Int32Array;
+  /** Per slot, the span ({@link _spans}) whose outcome it holds. */
+  private readonly _slotSpan: Float64Array;
+  /** Per slot, that span's outcome. */
+  private readonly _slotOutcome: Uint8Array;
   /** Bad events by SLO, route and status code (what burns the budget), capped. */
   readonly breakdown: BadEventBreakdown;
   private readonly _dropped: DropCounts = { late: 0, future: 0, invalid: 0 };
@@ -77,6 +88,10 @@ export class SloEngine {
       def => new SloState(new CompiledSlo(def), options.resolutionMs)
     );
     this._slos = this.states.map(s => s.slo);
+    this._sharedSlot = sharedSlots(options.spec.slos);
+    const slots = this._sharedSlot.reduce((n, slot) => Math.max(n, slot + 1), 0);
+    this._slotSpan = new Float64Array(slots);
+    this._slotOutcome = new Uint8Array(slots);
     this._dispatch = new SloDispatch(this._slos);
     this.breakdown = new BadEventBreakdown(this.states.length, options.maxBreakdownSeries);
   }
@@ -102,7 +117,7 @@ export class SloEngine {
    * SLOs that counted it.
    */
   record(span: SpanView): number {
-    this._spans++;
+    const spanNumber = ++this._spans;
     let counted = 0;
     try {
       const facts = this._facts;
@@ -112,9 +127,18 @@ export class SloEngine {
       const candidates = this._dispatch.candidates(facts.method(), facts.route());
       // what the span's times say, found at the first SLO it is eligible for
       let times = TIMES_UNCHECKED;
+      const several = candidates.length > 1 && this._slotSpan.length > 0;
       for (let c = 0; c < candidates.length; c++) {
         const i = candidates[c];
-        const outcome = slos[i].classify(facts, true);
+        const slot = several ? this._sharedSlot[i] : -1;
+        let outcome: Outcome;
+        if (slot < 0) outcome = slos[i].classify(facts, true);
+        else if (this._slotSpan[slot] === spanNumber) outcome = this._slotOutcome[slot] as Outcome;
+        else {
+          outcome = slos[i].classify(facts, true);
+          this._slotSpan[slot] = spanNumber;
+          this._slotOutcome[slot] = outcome;
+        }
         if (outcome === Outcome.INELIGIBLE) continue;
         const state = states[i];
         if (times === TIMES_UNCHECKED) {
@@ -223,4 +247,45 @@ export class SloEngine {
     }
     return { restored, skipped };
   }
+}
+
+/**
+ * Per SLO, a slot shared with every other SLO whose outcome is the same for
+ * any span the dispatch makes it a candidate for, or -1 when it shares with
+ * none. {@link CompiledSlo.classify} with `routeChecked` reads only the SLO's
+ * service, its span selector apart from `routes` and its good predicates.
+ */
+function sharedSlots(slos: readonly SloDefinition[]): Int32Array {
+  const keys = slos.map(d => {
+    const { routes: _routes, ...selector } = d.sli.spans;
+    return JSON.stringify([d.service, selector, d.sli.good], exactValue);
+  });
+  const slot = new Int32Array(slos.length).fill(-1);
+  const slotOf = new Map<string, number>();
+  let next = 0;
+  for (let i = 0; i < slos.length; i++) {
+    if (keys.indexOf(keys[i]) === keys.lastIndexOf(keys[i])) continue;
+    let s = slotOf.get(keys[i]);
+    if (s === undefined) {
+      s = next++;
+      slotOf.set(keys[i], s);
+    }
+    slot[i] = s;
+  }
+  return slot;
+}
+
+let uniqueValues = 0;
+
+/**
+ * JSON replacer keeping what JSON loses (number vs string, Infinity, NaN,
+ * undefined, bigint, RegExp); a function or symbol makes the key unique.
+ */
+function exactValue(_key: string, v: unknown): unknown {
+  if (typeof v === 'number') return { n: String(v) };
+  if (typeof v === 'function' || typeof v === 'symbol') return { unique: ++uniqueValues };
+  if (typeof v === 'bigint') return { b: String(v) };
+  if (v === undefined) return { u: 1 };
+  if (v instanceof RegExp) return { r: String(v) };
+  return v;
 }

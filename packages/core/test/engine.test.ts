@@ -1,7 +1,17 @@
 import * as assert from 'node:assert';
 import * as path from 'node:path';
-import { HOUR_MS, loadSpec, MINUTE_MS, parseSpec, SloEngine, type Clock } from '../src';
-import { http } from './span-view';
+import {
+  CompiledSlo,
+  HOUR_MS,
+  loadSpec,
+  MINUTE_MS,
+  Outcome,
+  parseSpec,
+  SloEngine,
+  SpanFacts,
+  type Clock,
+} from '../src';
+import { http, span } from './span-view';
 
 const spec = loadSpec(path.join(__dirname, '..', '..', 'test', 'fixtures', 'design.yaml'));
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -94,6 +104,65 @@ describe('SloEngine', () => {
       };
       assert.strictEqual(engine.record(hostile), 0);
       assert.strictEqual(engine.dropped.invalid, 1);
+    });
+
+    it('should count SLOs sharing one SLI (other routes, objectives, windows) as each alone', () => {
+      // a1/a2/a4 share service, selector apart from routes, and good predicates;
+      // a3 differs in service, a5 in kind, a6/a7 only by a number vs a string,
+      // a8 by its latency threshold: each must be counted as its own
+      // CompiledSlo.classify says, however the engine groups them.
+      const shared = parseSpec(`slos:
+  - { name: a1, service: checkout, objective: 99.9, window: 28d, sli: { spans: { routes: ["GET /x"] }, good: { status: { clientErrors: bad }, latency: 100ms } } }
+  - { name: a2, service: checkout, objective: 99, window: 7d, sli: { spans: { routes: ["GET /y", "/x"] }, good: { status: { clientErrors: bad }, latency: 100ms } } }
+  - { name: a3, service: other, objective: 99, window: 7d, sli: { spans: { routes: ["GET /x"] }, good: { status: { clientErrors: bad }, latency: 100ms } } }
+  - { name: a4, service: checkout, objective: 95, window: 1d, sli: { spans: { routes: ["/y"] }, good: { status: { clientErrors: bad }, latency: 100ms } } }
+  - { name: a5, service: checkout, objective: 99, window: 7d, sli: { spans: { kind: client, routes: ["GET /x"] }, good: { status: { clientErrors: bad }, latency: 100ms } } }
+  - { name: a6, objective: 99, window: 7d, sli: { spans: { attributes: { k: { equals: 5 } } }, good: { status: ok } } }
+  - { name: a7, objective: 99, window: 7d, sli: { spans: { attributes: { k: { equals: "5" } } }, good: { status: ok } } }
+  - { name: a8, service: checkout, objective: 99.9, window: 28d, sli: { spans: { routes: ["GET /x"] }, good: { status: { clientErrors: bad }, latency: 300ms } } }
+`);
+      const engine = new SloEngine({ spec: shared, clock: clockAt(NOW) });
+      const alone = shared.slos.map(d => new CompiledSlo(d));
+      const facts = new SpanFacts();
+      const want = shared.slos.map(() => ({ good: 0, bad: 0 }));
+      let seed = 7;
+      const pick = <T>(values: readonly T[]): T => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return values[(seed >>> 16) % values.length];
+      };
+      for (let n = 0; n < 5_000; n++) {
+        const attributes: Record<string, string | number> = {};
+        const method = pick(['GET', 'POST', undefined]);
+        const route = pick(['/x', '/y', '/z', undefined]);
+        const status = pick([200, 404, 503, undefined]);
+        const k = pick([5, '5', 6, undefined]);
+        if (method !== undefined) attributes['http.request.method'] = method;
+        if (route !== undefined) attributes['http.route'] = route;
+        if (status !== undefined) attributes['http.response.status_code'] = status;
+        if (k !== undefined) attributes.k = k;
+        const view = span({
+          kind: pick([1, 2]),
+          endTimeMs: NOW - 1000,
+          durationMs: pick([50, 200, 400]),
+          statusCode: pick([0, 2]),
+          serviceName: pick(['checkout', 'other', undefined]),
+          attributes,
+        });
+        facts.reset(view);
+        alone.forEach((slo, i) => {
+          const outcome = slo.classify(facts);
+          if (outcome === Outcome.GOOD) want[i].good++;
+          else if (outcome === Outcome.BAD) want[i].bad++;
+        });
+        facts.clear();
+        engine.record(view);
+      }
+      const got = engine.states.map(s => ({ good: s.totalGood, bad: s.totalBad }));
+      assert.deepStrictEqual(got, want);
+      // not vacuous: every SLO counted spans, and the ones sharing an SLI saw both outcomes
+      for (const w of want) assert.ok(w.good + w.bad > 0, JSON.stringify(want));
+      for (const i of [0, 1, 3])
+        assert.ok(want[i].good > 0 && want[i].bad > 0, JSON.stringify(want));
     });
 
     it('should not allocate per span in steady state', () => {
