@@ -5,11 +5,29 @@
  */
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SloSpanProcessor } from '@burnrate/otel';
+import type { SloSpec } from '@burnrate/core';
 import { checkoutTracer, serverSpan, specWith, type Selected } from './fixtures';
 import { compare, ns, report, SMOKE, type Variant } from './harness';
 
 /** Target of issue #6: the processor with 10 SLOs costs at most 5 % of the SDK's span. */
 export const TARGET_RATIO_10_SLOS = 1.05;
+
+/** The same SLOs, each with a latency threshold of its own (no two SLIs alike). */
+function withDistinctSlis(spec: SloSpec): SloSpec {
+  return {
+    ...spec,
+    slos: spec.slos.map((d, i) => ({
+      ...d,
+      sli: {
+        ...d.sli,
+        good: {
+          ...d.sli.good,
+          latency: { defaultMs: 1000 + i, routes: d.sli.good.latency?.routes ?? [] },
+        },
+      },
+    })),
+  };
+}
 
 export async function run(): Promise<void> {
   // many short interleaved rounds: the median per-round ratio resists other processes' load
@@ -34,6 +52,17 @@ export async function run(): Promise<void> {
       variants.push({
         name: `+ SloSpanProcessor, ${n} SLO${n === 1 ? '' : 's'}, ${what}`,
         fn: i => serverSpan(tracer, selected, i),
+      });
+    }
+    if (n === 10) {
+      // specWith repeats three SLIs, which the engine classifies once each per
+      // span; ten SLIs that all differ cost ten classifications
+      const distinct = new SloSpanProcessor({ spec: withDistinctSlis(specWith(n)) });
+      processors.push(distinct);
+      const t = checkoutTracer([distinct]);
+      variants.push({
+        name: '+ SloSpanProcessor, 10 SLOs of 10 SLIs, all select it',
+        fn: i => serverSpan(t, 'all', i),
       });
     }
   }
