@@ -95,6 +95,7 @@ export class SloMetrics {
   private readonly _dropAttributes = new Map<string, Attributes>();
   /** Attributes of each breakdown series, built once (as many as the engine's series cap). */
   private readonly _seriesAttributes = new Map<BadEventSeries, Attributes>();
+  private _retiring = false;
   private _registered = false;
 
   constructor(options: SloMetricsOptions) {
@@ -176,10 +177,22 @@ export class SloMetrics {
   shutdown(): void {
     if (!this._registered) return;
     this._registered = false;
+    this._retiring = false;
     this._meter.removeBatchObservableCallback(this._observe, this._observables);
   }
 
+  /**
+   * Reports the numbers at one more collection, then removes the callback.
+   * A processor shut down together with its MeterProvider (as `NodeSDK`
+   * shuts both down at once) thus still has its final numbers in the
+   * provider's last export.
+   */
+  retireAfterNextCollection(): void {
+    if (this._registered) this._retiring = true;
+  }
+
   private readonly _observe = (result: BatchObservableResult): void => {
+    if (this._retiring) setImmediate(() => this.shutdown());
     const snapshots = this._engine.snapshot();
     for (let i = 0; i < snapshots.length; i++)
       this._observeSlo(result, snapshots[i], this._attributes[i]);

@@ -103,7 +103,11 @@ export class SloSpanProcessor implements SpanProcessor {
     return Promise.resolve();
   }
 
-  /** Stops counting and removes the instruments' callback. Runs once; later calls return the same promise. */
+  /**
+   * Stops counting; the instruments report the final numbers at one more
+   * collection (the MeterProvider's own shutdown export, say), then go away.
+   * Runs once; later calls return the same promise.
+   */
   shutdown(): Promise<void> {
     this._shutdownOnce ??= this._shutdown();
     return this._shutdownOnce;
@@ -112,7 +116,7 @@ export class SloSpanProcessor implements SpanProcessor {
   private async _shutdown(): Promise<void> {
     await this.forceFlush();
     this._isShutdown = true;
-    this._metrics?.shutdown();
+    this._metrics?.retireAfterNextCollection();
     this._metrics = undefined;
   }
 
