@@ -3,20 +3,21 @@ import type { CollectorSettings, SloSpec } from '@burnrate/core';
 import type { CollectorOptions } from './types';
 
 /** Command-line flags of `burnrate collector`; each one set wins over the spec's `collector:` section. */
-export interface CollectorFlags {
-  host?: string;
-  httpPort?: number | null | false;
-  grpcPort?: number | null | false;
-  metricsPort?: number | null | false;
-  metricsHost?: string;
-  stateFile?: string;
-  snapshotIntervalMs?: number;
-  maxBodyBytes?: number;
-  maxInFlightBytes?: number;
-  maxSeries?: number;
-  token?: string;
-  tls?: { cert: string; key: string };
-}
+export type CollectorFlags = Pick<
+  CollectorOptions,
+  | 'host'
+  | 'httpPort'
+  | 'grpcPort'
+  | 'metricsPort'
+  | 'metricsHost'
+  | 'stateFile'
+  | 'snapshotIntervalMs'
+  | 'maxBodyBytes'
+  | 'maxInFlightBytes'
+  | 'maxSeries'
+  | 'token'
+  | 'tls'
+>;
 
 /**
  * Options of {@link startCollector} from a spec's `collector:` section and
