@@ -6,25 +6,11 @@ import * as path from 'node:path';
 import { loadSpec, SloEngine, type SpanView } from '@burnrate/core';
 import { slosResponse, startCollector, silentLogger } from '@burnrate/collector';
 import { parse } from 'yaml';
-import { main, type CliIo } from '../src';
+import { main } from '../src';
+import { capture } from './capture';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'burnrate.js');
 const DESIGN = path.join(__dirname, '..', '..', '..', 'core', 'test', 'fixtures', 'design.yaml');
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty: false,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 function tmp(): string {
   return mkdtempSync(path.join(tmpdir(), 'burnrate-cli-'));

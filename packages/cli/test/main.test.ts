@@ -3,25 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { main, type CliIo } from '../src';
+import { main } from '../src';
+import { capture } from './capture';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'burnrate.js');
 const DESIGN = path.join(__dirname, '..', '..', '..', 'core', 'test', 'fixtures', 'design.yaml');
-
-function capture(tty = false): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty: tty,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 describe('burnrate CLI', () => {
   describe('budget', () => {

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
 /** A metric reader that only collects on demand. */
@@ -63,4 +64,33 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Starts and ends `n` HTTP spans of `METHOD route` with a status code, ending at
+ * `endMs` after `durationMs` (span status ERROR for 5xx, as the instrumentation does).
+ */
+export function spans(
+  tracer: Tracer,
+  n: number,
+  method: string,
+  route: string,
+  endMs: number,
+  durationMs: number,
+  status: number,
+  kind: SpanKind = SpanKind.SERVER
+): void {
+  for (let i = 0; i < n; i++) {
+    const span = tracer.startSpan(`${method} ${route}`, {
+      kind,
+      startTime: endMs - durationMs,
+      attributes: {
+        'http.request.method': method,
+        'http.route': route,
+        'http.response.status_code': status,
+      },
+    });
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end(endMs);
+  }
 }

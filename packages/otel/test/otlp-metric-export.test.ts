@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { SpanKind, type Tracer } from '@opentelemetry/api';
 import {
   AggregationTemporalityPreference,
   OTLPMetricExporter,
@@ -8,7 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { SloSpanProcessor } from '../src';
-import { near } from './metric-helpers';
+import { near, spans } from './metric-helpers';
 import { flatten, OtlpJsonReceiver, type FlatPoint, type OtlpMetric } from './otlp-json-receiver';
 
 const T0 = Date.UTC(2026, 2, 2, 9, 30, 0);
@@ -51,31 +51,6 @@ const RAW_SPEC = {
 };
 
 const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
-
-function spans(
-  tracer: Tracer,
-  n: number,
-  method: string,
-  route: string,
-  endMs: number,
-  durationMs: number,
-  status: number,
-  kind: SpanKind = SpanKind.SERVER
-): void {
-  for (let i = 0; i < n; i++) {
-    const span = tracer.startSpan(`${method} ${route}`, {
-      kind,
-      startTime: endMs - durationMs,
-      attributes: {
-        'http.request.method': method,
-        'http.route': route,
-        'http.response.status_code': status,
-      },
-    });
-    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end(endMs);
-  }
-}
 
 /**
  * The known spans (clock fixed at T0), and what each group adds:

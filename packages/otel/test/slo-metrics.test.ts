@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { get } from 'node:http';
-import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -12,7 +12,7 @@ import {
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { SloEngine, validateSpec } from '@burnrate/core';
 import { SloMetrics, SloSpanProcessor, TIME_TO_EXHAUSTION_MAX_SECONDS } from '../src';
-import { freePort, near, points, TestReader, valueOf, type Point } from './metric-helpers';
+import { freePort, near, points, spans, TestReader, valueOf, type Point } from './metric-helpers';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const MIN = 60_000;
@@ -46,28 +46,6 @@ const RAW_SPEC = {
 
 const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 
-function serverSpan(
-  tracer: Tracer,
-  route: string,
-  endMs: number,
-  durationMs: number,
-  status: number,
-  extra: Record<string, string | number | boolean> = {}
-): void {
-  const span = tracer.startSpan('GET', {
-    kind: SpanKind.SERVER,
-    startTime: endMs - durationMs,
-    attributes: {
-      'http.request.method': 'GET',
-      'http.route': route,
-      'http.response.status_code': status,
-      ...extra,
-    },
-  });
-  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end(endMs);
-}
-
 /**
  * The known set of spans, and beside each group what it adds:
  *
@@ -81,18 +59,18 @@ function serverSpan(
  * and spans no SLO counts: another service, a client span, an unlisted route.
  */
 function recordKnownSpans(tracer: Tracer, otherTracer: Tracer): void {
-  for (let i = 0; i < 60; i++) serverSpan(tracer, '/api/orders', T0 - 90 * MIN, 20, 200);
-  for (let i = 0; i < 30; i++) serverSpan(tracer, '/api/orders', T0 - 20 * MIN, 20, 200);
-  for (let i = 0; i < 6; i++) serverSpan(tracer, '/api/orders', T0 - 20 * MIN, 20, 503);
-  for (let i = 0; i < 8; i++) serverSpan(tracer, '/api/orders', T0 - 2 * MIN, 20, 404);
-  for (let i = 0; i < 2; i++) serverSpan(tracer, '/api/orders', T0 - 2 * MIN, 20, 500);
-  for (let i = 0; i < 99; i++) serverSpan(tracer, '/api/items', T0 - 180 * MIN, 50, 200);
-  serverSpan(tracer, '/api/items', T0 - 180 * MIN, 150, 200);
-  for (let i = 0; i < 19; i++) serverSpan(tracer, '/api/items', T0 - 10 * MIN, 100, 500);
-  serverSpan(tracer, '/api/items', T0 - 10 * MIN, 101, 200);
+  spans(tracer, 60, 'GET', '/api/orders', T0 - 90 * MIN, 20, 200);
+  spans(tracer, 30, 'GET', '/api/orders', T0 - 20 * MIN, 20, 200);
+  spans(tracer, 6, 'GET', '/api/orders', T0 - 20 * MIN, 20, 503);
+  spans(tracer, 8, 'GET', '/api/orders', T0 - 2 * MIN, 20, 404);
+  spans(tracer, 2, 'GET', '/api/orders', T0 - 2 * MIN, 20, 500);
+  spans(tracer, 99, 'GET', '/api/items', T0 - 180 * MIN, 50, 200);
+  spans(tracer, 1, 'GET', '/api/items', T0 - 180 * MIN, 150, 200);
+  spans(tracer, 19, 'GET', '/api/items', T0 - 10 * MIN, 100, 500);
+  spans(tracer, 1, 'GET', '/api/items', T0 - 10 * MIN, 101, 200);
   // Not eligible anywhere.
-  serverSpan(otherTracer, '/api/orders', T0 - MIN, 20, 500);
-  serverSpan(tracer, '/api/unlisted', T0 - MIN, 20, 500);
+  spans(otherTracer, 1, 'GET', '/api/orders', T0 - MIN, 20, 500);
+  spans(tracer, 1, 'GET', '/api/unlisted', T0 - MIN, 20, 500);
   const client = tracer.startSpan('GET', {
     kind: SpanKind.CLIENT,
     startTime: T0 - MIN - 10,
