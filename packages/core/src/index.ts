@@ -72,6 +72,16 @@ export { SpecError, suggest } from './spec-error';
 export type { SpecIssue } from './spec-error';
 export { validateSpec, parseSpec, loadSpec, parseBytes } from './spec';
 export { SloState } from './slo-state';
+export {
+  SloHistory,
+  fineStepMs,
+  coarseStepMs,
+  FINE_POINTS,
+  COARSE_MAX_POINTS,
+} from './slo-history';
+export type { SloHistoryState, SloHistorySeries, HistorySample } from './slo-history';
+export { HistoryRing, HISTORY_STATUSES } from './history-ring';
+export type { HistoryReading, HistorySeries, HistoryRingState } from './history-ring';
 export type {
   SloSnapshot,
   WindowReading,

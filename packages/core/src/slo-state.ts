@@ -8,6 +8,7 @@ import {
 import { CalendarWindow, type CalendarWindowState } from './calendar-window';
 import type { CompiledSlo } from './classify';
 import { formatDuration, HOUR_MS } from './duration';
+import { SloHistory, type SloHistoryState } from './slo-history';
 import { classifyStatus, type SloStatus } from './status';
 import { alertWindows } from './tiers';
 import { SliceTracker } from './timeslices';
@@ -70,6 +71,8 @@ export interface SloStateData {
   window: RollingWindowState | CalendarWindowState;
   alertWindows: RollingWindowState[];
   totals: { good: number; bad: number };
+  /** The SLO's history (absent in state written before history existed). */
+  history?: SloHistoryState;
 }
 
 /** Scratch slots `[timeMs, nowMs]` read by {@link SloState.recordEvent}. */
@@ -113,6 +116,7 @@ export class SloState {
   private readonly _slices: SliceTracker | undefined;
   /** The rolling rings (the SLO window when rolling, then every alert window). */
   private readonly _rings: RollingWindow[];
+  private readonly _history: SloHistory;
 
   /**
    * @param slo the compiled SLO
@@ -148,6 +152,12 @@ export class SloState {
         ? [this._window, ...this._alertWindows]
         : [...this._alertWindows];
     this._pendingMs = this._slices === undefined ? pendingBucketMs(this._rings) : 0;
+    this._history = new SloHistory(def.window.durationMs, this._labels);
+  }
+
+  /** The SLO's history: every {@link snapshot} is a reading. */
+  get history(): SloHistory {
+    return this._history;
   }
 
   /** The SLO window's length (nominal for calendar windows). */
@@ -300,6 +310,25 @@ export class SloState {
       if (on) firing[tier.severity] = true;
       return { tier, longBurnRate, shortBurnRate, firing: on };
     });
+    const sli = sliRatio(eligible, good);
+    const status = classifyStatus({
+      remaining,
+      burnRate: burnRate1h,
+      timeToExhaustionMs: tte,
+      pageFiring: firing.page,
+      ticketFiring: firing.ticket,
+      windowMs,
+    });
+    this._history.add(nowMs, {
+      remaining,
+      sli,
+      burnRates: windows.map(w => w.burnRate),
+      page: firing.page,
+      ticket: firing.ticket,
+      status,
+      totalGood: this._totalGood,
+      totalBad: this._totalBad,
+    });
     return {
       name: def.name,
       definition: def,
@@ -309,7 +338,7 @@ export class SloState {
       eligible,
       good,
       bad,
-      sli: sliRatio(eligible, good),
+      sli,
       budget: errorBudgetFraction(target) * eligible,
       remaining,
       windows,
@@ -317,14 +346,7 @@ export class SloState {
       timeToExhaustionMs: tte,
       tiers,
       firing,
-      status: classifyStatus({
-        remaining,
-        burnRate: burnRate1h,
-        timeToExhaustionMs: tte,
-        pageFiring: firing.page,
-        ticketFiring: firing.ticket,
-        windowMs,
-      }),
+      status,
       totals: { good: this._totalGood, bad: this._totalBad },
     };
   }
@@ -339,10 +361,11 @@ export class SloState {
     return this._totalBad;
   }
 
-  /** Bytes held by the window buckets. */
+  /** Bytes held by the window buckets and the history rings. */
   get byteSize(): number {
     let n = this._window instanceof RollingWindow ? this._window.byteSize : 64;
     for (const w of this._alertWindows) n += w.byteSize;
+    n += this._history.byteSize;
     return n;
   }
 
@@ -352,6 +375,7 @@ export class SloState {
       window: this._window.toJSON(),
       alertWindows: this._alertWindows.map(w => w.toJSON()),
       totals: { good: this._totalGood, bad: this._totalBad },
+      history: this._history.toJSON(),
     };
   }
 
@@ -369,6 +393,8 @@ export class SloState {
       this._totalBad = data.totals.bad;
     }
     this._resetPending();
+    this._history.restore(data.history);
+    this._history.baseline(this._totalGood, this._totalBad);
     return ok;
   }
 
