@@ -111,6 +111,51 @@ describe('burnrate CLI', () => {
       );
     });
 
+    it('should report the last 7d of a 14-day file with --window 7d, and say which span', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'burnrate-cli-'));
+      const file = path.join(dir, 'two-weeks.csv');
+      const start = Date.UTC(2026, 0, 1) / 1000;
+      const lines = ['timestamp,total,bad'];
+      // week 1: 4 bad per 1,000 (overspent 4x); week 2: 1 bad per 2,000 (half the budget)
+      for (let i = 0; i < 14 * 1440; i++)
+        lines.push(`${start + i * 60},1000,${i < 7 * 1440 ? 4 : i % 2}`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const io = capture();
+      const args = ['replay', '--objective', '99.9', '--window', '7d', '--input', file];
+      assert.strictEqual(await main(args, io), 0);
+      assert.match(
+        io.stdout,
+        /budget: {5}over the last 7d of the file, 2026-01-08T00:00:00Z \.\. 2026-01-14T23:59:00Z\n {14}10080 bad events allowed, 5040 bad, remaining 50(\.0+)? ?%/
+      );
+      assert.match(io.stdout, /exhausted: {2}never/);
+      const json = capture();
+      assert.strictEqual(await main([...args, '--json'], json), 0);
+      const out = JSON.parse(json.stdout);
+      assert.strictEqual(out.remainingRatio, 0.5);
+      assert.deepStrictEqual(out.budgetPeriod, {
+        start: '2026-01-08T00:00:00Z',
+        end: '2026-01-14T23:59:00Z',
+        minutes: 10080,
+        wholeFile: false,
+        total: 10_080_000,
+        bad: 5040,
+      });
+    });
+
+    it("should say that it rounds a 1-day SLO's alert windows to whole minutes", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'burnrate-cli-'));
+      const file = path.join(dir, 'day.csv');
+      writeFileSync(file, 'timestamp,total,bad\n2026-01-01T00:00:00Z,10,0\n');
+      const io = capture();
+      assert.strictEqual(
+        await main(['replay', '--objective', '99.9', '--window', '1d', '--input', file], io),
+        0
+      );
+      assert.match(io.stdout, /tiers: {6}page 13\.44x 2m\/1m, page 5\.6x 13m\/1m/);
+      assert.match(io.stdout, /whole minutes/);
+      assert.match(io.stdout, /over the whole file, .*, 1 min of the 1d window/);
+    });
+
     it('should name the line of a bad row', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'burnrate-cli-'));
       const file = path.join(dir, 'bad.csv');

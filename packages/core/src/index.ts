@@ -95,5 +95,13 @@ export type { BadEventSeries } from './bad-event-breakdown';
 export type { SloEngineOptions, DropCounts, EngineState } from './engine';
 export { classifyStatus, releaseDecision, strictestDecision, DECISION_ORDER } from './status';
 export type { SloStatus, ReleaseDecision, StatusInputs } from './status';
-export { replay, parseReplayCsv } from './replay';
-export type { ReplayOptions, ReplayResult, ReplayRow, AlertInterval } from './replay';
+export { replay, parseReplayCsv, wholeMinutes, MAX_REPLAY_MINUTES } from './replay';
+export { reachesThreshold, THRESHOLD_RELATIVE_EPSILON } from './threshold';
+export type {
+  ReplayOptions,
+  ReplayResult,
+  ReplayRow,
+  ReplayTier,
+  ReplayBudgetPeriod,
+  AlertInterval,
+} from './replay';

@@ -1,8 +1,8 @@
-import { errorBudgetFraction, remainingRatio, sliRatio } from './budget';
+import { burnRate, errorBudgetFraction, remainingRatio, sliRatio } from './budget';
 import { formatDuration, MINUTE_MS } from './duration';
-import { SloEngine } from './engine';
+import { reachesThreshold } from './threshold';
 import { deriveTiers } from './tiers';
-import type { Severity, SloSpec } from './types';
+import type { Severity } from './types';
 
 /** One minute of aggregated events. */
 export interface ReplayRow {
@@ -23,45 +23,77 @@ export interface AlertInterval {
 export interface ReplayOptions {
   /** Objective in percent (99.9). */
   readonly objective: number;
-  /** SLO window in milliseconds. */
+  /** SLO window in milliseconds (rounded to whole minutes, at least one). */
   readonly windowMs: number;
-  /** Called every `progressEvery` rows with (done, total). */
+  /** Called every `progressEvery` minutes with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
+}
+
+/** One alert tier as replayed: its windows in whole minutes, and what they were before rounding. */
+export interface ReplayTier {
+  readonly severity: Severity;
+  /** Long window, whole minutes (`2m`). */
+  readonly long: string;
+  /** Short window, whole minutes, at least one. */
+  readonly short: string;
+  readonly burnRate: number;
+  /** The tier's own windows when rounding changed them (`2m8s571ms`, `10s714ms`); absent otherwise. */
+  readonly exact?: { readonly long: string; readonly short: string };
+}
+
+/** The span of time that `budget`, `remainingRatio` and `exhaustedAt` describe. */
+export interface ReplayBudgetPeriod {
+  /** First minute of the period. */
+  readonly start: string;
+  /** Last minute of the period (the last row's minute). */
+  readonly end: string;
+  /** Length of the period in minutes: the SLO window, or the whole file when it is shorter. */
+  readonly minutes: number;
+  /** True when the file is no longer than the SLO window, so the period is all of it. */
+  readonly wholeFile: boolean;
+  /** Eligible and bad events in the period. */
+  readonly total: number;
+  readonly bad: number;
 }
 
 /** What {@link replay} reports. */
 export interface ReplayResult {
   readonly objective: number;
+  /** The SLO window, whole minutes. */
   readonly window: string;
   readonly rows: number;
+  /** First and last row (minute starts) of the file. */
   readonly start: string | null;
   readonly end: string | null;
+  /** Events of the whole file. */
   readonly total: number;
   readonly bad: number;
+  /** good / total of the whole file. */
   readonly sli: number;
-  /** Allowed bad events: (1 − O/100) × total of the whole replay. */
+  /** The last SLO window of the file (all of it when shorter): what the budget figures cover. */
+  readonly budgetPeriod: ReplayBudgetPeriod | null;
+  /** Allowed bad events: (1 − O/100) × eligible events of {@link budgetPeriod}. */
   readonly budget: number;
-  /** 1 − bad / budget. */
+  /** 1 − bad / budget over {@link budgetPeriod}. */
   readonly remainingRatio: number;
-  /** First minute at which cumulative bad events reach the budget; null if never. */
+  /** First minute of {@link budgetPeriod} at which its cumulative bad events reach the budget; null if never. */
   readonly exhaustedAt: string | null;
   readonly alerts: AlertInterval[];
-  /** The tiers evaluated, with their derived thresholds. */
-  readonly tiers: ReadonlyArray<{
-    severity: Severity;
-    long: string;
-    short: string;
-    burnRate: number;
-  }>;
+  /** The tiers evaluated, with their derived thresholds and minute windows. */
+  readonly tiers: readonly ReplayTier[];
 }
+
+/** The longest span of minutes {@link replay} accepts between the first and the last row (10 years). */
+export const MAX_REPLAY_MINUTES = 10 * 366 * 1440;
 
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
  * Parses replay CSV: header `timestamp,total,bad`, one row per minute starting
- * at its timestamp (ISO 8601 with a zone, or unix seconds). Throws an error that
- * names the line on the first bad row. Rows come back sorted by time.
+ * at its timestamp (ISO 8601 with a zone, or unix seconds; seconds within the
+ * minute are ignored). Throws an error that names the line on the first bad row,
+ * or the minute that has two rows. Rows come back sorted by time.
  */
 export function parseReplayCsv(text: string): ReplayRow[] {
   const lines = text.split(/\r?\n/);
@@ -103,105 +135,167 @@ export function parseReplayCsv(text: string): ReplayRow[] {
   }
   rows.sort((a, b) => a.timeMs - b.timeMs);
   for (let i = 1; i < rows.length; i++) {
-    if (rows[i].timeMs === rows[i - 1].timeMs)
-      throw new Error(`two rows for the minute ${new Date(rows[i].timeMs).toISOString()}`);
+    if (Math.floor(rows[i].timeMs / MINUTE_MS) === Math.floor(rows[i - 1].timeMs / MINUTE_MS))
+      throw new Error(
+        `two rows for the minute ${iso(Math.floor(rows[i].timeMs / MINUTE_MS) * MINUTE_MS)}`
+      );
   }
   return rows;
 }
 
+/** A window in whole minutes: rounded to the nearest minute, never shorter than one. */
+export function wholeMinutes(ms: number): number {
+  return Math.max(1, Math.round(ms / MINUTE_MS));
+}
+
 /**
- * Replays per-minute rows through the same engine a live processor uses (one
- * SLO, the default tiers derived for the window, minute-wide buckets so every
- * window sum is exact). After each row, at the end of its minute, each tier is
- * evaluated once the replay covers its long window; a severity fires when any
- * of its tiers has both windows at or above the threshold.
+ * Replays per-minute rows exactly: per-minute prefix sums of eligible and bad
+ * events give every window's sum in O(1), for every minute from the first row to
+ * the last (minutes without a row count zero events; rows in the same minute add
+ * up). Rows are per minute, so the alert windows are rounded to whole minutes,
+ * never shorter than one (a 1-day SLO's scaled 2m8s571ms/10s714ms page tier is
+ * replayed as 2m/1m), and the result says so in `tiers[i].exact`.
+ *
+ * At the end of each minute, each tier is evaluated once the replay covers its
+ * long window; a severity fires when any of its tiers has both windows at the
+ * threshold or above it ({@link reachesThreshold}, as the engine and the rules).
+ *
+ * `budget`, `remainingRatio` and `exhaustedAt` are for the last SLO window of the
+ * file (`budgetPeriod`; all of it when the file is shorter), as a rolling window
+ * read at the last row would report them.
  */
 export function replay(rows: readonly ReplayRow[], options: ReplayOptions): ReplayResult {
   const target = Number((options.objective / 100).toPrecision(15));
-  const tiers = deriveTiers(options.windowMs);
-  const spec: SloSpec = {
-    slos: [
-      {
-        name: 'replay',
-        target,
-        window: { type: 'rolling', durationMs: options.windowMs },
-        budgeting: { method: 'occurrences' },
-        sli: {
-          spans: { kind: 'any', routes: [], rpc: [], attributes: {}, exclude: [] },
-          good: { attributes: {} },
-        },
-        alerting: { tiers, defaultTiers: true },
-        labels: {},
-      },
-    ],
-  };
-  const engine = new SloEngine({ spec, resolutionMs: MINUTE_MS, maxFutureSkewMs: 0 });
-  let total = 0;
-  let bad = 0;
+  const fraction = errorBudgetFraction(target);
+  const windowMinutes = wholeMinutes(options.windowMs);
+  const tiers: ReplayTier[] = [];
+  const evaluated: Array<{ severity: Severity; long: number; short: number; burnRate: number }> =
+    [];
+  for (const t of deriveTiers(options.windowMs)) {
+    const long = wholeMinutes(t.longWindowMs);
+    const short = wholeMinutes(t.shortWindowMs);
+    const tier: ReplayTier = {
+      severity: t.severity,
+      long: formatDuration(long * MINUTE_MS),
+      short: formatDuration(short * MINUTE_MS),
+      burnRate: t.burnRate,
+    };
+    const rounded = long * MINUTE_MS !== t.longWindowMs || short * MINUTE_MS !== t.shortWindowMs;
+    tiers.push(
+      rounded
+        ? {
+            ...tier,
+            exact: {
+              long: formatDuration(t.longWindowMs),
+              short: formatDuration(t.shortWindowMs),
+            },
+          }
+        : tier
+    );
+    evaluated.push({ severity: t.severity, long, short, burnRate: t.burnRate });
+  }
+
+  // Minute m (0 = the first row's minute) holds the events of prefix index m + 1.
+  const firstMinute = rows.length > 0 ? Math.floor(rows[0].timeMs / MINUTE_MS) : 0;
+  const lastMinute = rows.length > 0 ? Math.floor(rows[rows.length - 1].timeMs / MINUTE_MS) : -1;
+  const span = lastMinute - firstMinute + 1;
+  if (span > MAX_REPLAY_MINUTES) {
+    throw new Error(
+      `the rows span ${span} minutes (${iso(rows[0].timeMs)} .. ${iso(rows[rows.length - 1].timeMs)}); replay takes at most ${MAX_REPLAY_MINUTES} (10 years)`
+    );
+  }
+  const total = new Float64Array(span + 1);
+  const bad = new Float64Array(span + 1);
   for (const r of rows) {
-    total += r.total;
-    bad += r.bad;
+    const m = Math.floor(r.timeMs / MINUTE_MS) - firstMinute;
+    if (m < 0 || m >= span) throw new Error('replay rows must be sorted by time');
+    total[m + 1] += r.total;
+    bad[m + 1] += r.bad;
   }
-  const budget = errorBudgetFraction(target) * total;
-  const firstMs = rows.length > 0 ? rows[0].timeMs : 0;
-  const open: Partial<Record<Severity, { start: number; end: number }>> = {};
-  const alerts: AlertInterval[] = [];
-  const close = (sev: Severity) => {
-    const o = open[sev];
-    if (o) alerts.push({ severity: sev, start: iso(o.start), end: iso(o.end) });
-    open[sev] = undefined;
+  for (let m = 1; m <= span; m++) {
+    total[m] += total[m - 1];
+    bad[m] += bad[m - 1];
+  }
+  /** Burn rate over the `minutes` minutes ending with minute `m`. */
+  const burn = (m: number, minutes: number) => {
+    const from = Math.max(0, m + 1 - minutes);
+    return burnRate(target, total[m + 1] - total[from], bad[m + 1] - bad[from]);
   };
-  let cumulativeBad = 0;
-  let exhaustedAt: string | null = null;
+  const minuteIso = (m: number) => iso((firstMinute + m) * MINUTE_MS);
+
+  const open: Partial<Record<Severity, number>> = {};
+  const alerts: AlertInterval[] = [];
   const every = options.progressEvery ?? 1000;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const now = r.timeMs + MINUTE_MS - 1;
-    engine.recordCounts(0, r.timeMs, r.total - r.bad, r.bad, now);
-    cumulativeBad += r.bad;
-    if (exhaustedAt === null && r.bad > 0 && cumulativeBad >= budget) exhaustedAt = iso(r.timeMs);
-    const covered = r.timeMs + MINUTE_MS - firstMs;
-    const snap = engine.states[0].snapshot(now);
-    const firing: Record<Severity, boolean> = { page: false, ticket: false };
-    for (const t of snap.tiers) {
-      if (t.firing && covered >= t.tier.longWindowMs) firing[t.tier.severity] = true;
-    }
-    for (const sev of ['page', 'ticket'] as const) {
-      const o = open[sev];
-      if (firing[sev]) {
-        if (o && i > 0 && rows[i - 1].timeMs === o.end) o.end = r.timeMs;
-        else {
-          close(sev);
-          open[sev] = { start: r.timeMs, end: r.timeMs };
+  for (let m = 0; m < span; m++) {
+    for (const severity of ['page', 'ticket'] as const) {
+      let firing = false;
+      for (const t of evaluated) {
+        if (
+          t.severity === severity &&
+          m + 1 >= t.long &&
+          reachesThreshold(burn(m, t.long), t.burnRate) &&
+          reachesThreshold(burn(m, t.short), t.burnRate)
+        ) {
+          firing = true;
+          break;
         }
-      } else if (o) close(sev);
+      }
+      const since = open[severity];
+      if (firing && since === undefined) open[severity] = m;
+      else if (!firing && since !== undefined) {
+        alerts.push({ severity, start: minuteIso(since), end: minuteIso(m - 1) });
+        open[severity] = undefined;
+      }
     }
-    if (options.onProgress && (i + 1) % every === 0) options.onProgress(i + 1, rows.length);
+    if (options.onProgress && (m + 1) % every === 0) options.onProgress(m + 1, span);
   }
-  close('page');
-  close('ticket');
+  for (const severity of ['page', 'ticket'] as const) {
+    const since = open[severity];
+    if (since !== undefined)
+      alerts.push({ severity, start: minuteIso(since), end: minuteIso(span - 1) });
+  }
   alerts.sort((a, b) =>
     a.start < b.start ? -1 : a.start > b.start ? 1 : a.severity < b.severity ? -1 : 1
   );
+
+  // The budget of the last SLO window of the file (all of it when shorter).
+  const from = Math.max(0, span - windowMinutes);
+  const periodTotal = total[span] - total[from];
+  const periodBad = bad[span] - bad[from];
+  const budget = fraction * periodTotal;
+  let exhaustedAt: string | null = null;
+  for (let m = from; m < span; m++) {
+    const spent = bad[m + 1] - bad[from];
+    if (spent > 0 && spent >= budget) {
+      exhaustedAt = minuteIso(m);
+      break;
+    }
+  }
   return {
     objective: options.objective,
-    window: formatDuration(options.windowMs),
+    window: formatDuration(windowMinutes * MINUTE_MS),
     rows: rows.length,
     start: rows.length > 0 ? iso(rows[0].timeMs) : null,
     end: rows.length > 0 ? iso(rows[rows.length - 1].timeMs) : null,
-    total,
-    bad,
-    sli: sliRatio(total, total - bad),
+    total: total[span],
+    bad: bad[span],
+    sli: sliRatio(total[span], total[span] - bad[span]),
+    budgetPeriod:
+      span > 0
+        ? {
+            start: minuteIso(from),
+            end: minuteIso(span - 1),
+            minutes: span - from,
+            wholeFile: from === 0,
+            total: periodTotal,
+            bad: periodBad,
+          }
+        : null,
     budget,
-    remainingRatio: remainingRatio(target, total, bad),
+    remainingRatio: remainingRatio(target, periodTotal, periodBad),
     exhaustedAt,
     alerts,
-    tiers: tiers.map(t => ({
-      severity: t.severity,
-      long: formatDuration(t.longWindowMs),
-      short: formatDuration(t.shortWindowMs),
-      burnRate: t.burnRate,
-    })),
+    tiers,
   };
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { formatDuration, humanizeDuration, parseReplayCsv, replay } from '@burnrate/core';
+import { humanizeDuration, parseReplayCsv, replay } from '@burnrate/core';
 import { percent, table, UsageError, type CliIo } from '../io';
 import { parseObjective, parseWindow } from './budget';
 
@@ -15,7 +15,8 @@ const PROGRESS_MIN_ROWS = 5000;
 
 /**
  * `burnrate replay --objective O --window W --input FILE.csv [--json]`: replays
- * per-minute events through the engine and reports budget, exhaustion and alerts.
+ * per-minute events exactly (prefix sums, alert windows in whole minutes) and
+ * reports the budget of the file's last window, its exhaustion, and the alerts.
  */
 export function replayCommand(options: ReplayCommandOptions, io: CliIo): number {
   const objective = parseObjective(options.objective);
@@ -37,30 +38,53 @@ export function replayCommand(options: ReplayCommandOptions, io: CliIo): number 
     throw new UsageError(`${options.input}: ${(e as Error).message}`);
   }
   const showProgress = io.errIsTty && rows.length >= PROGRESS_MIN_ROWS;
-  const result = replay(rows, {
-    objective,
-    windowMs,
-    progressEvery: 2000,
-    onProgress: showProgress
-      ? (done, total) => {
-          const width = 30;
-          const filled = Math.round((done / total) * width);
-          io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} minutes`);
-        }
-      : undefined,
-  });
+  let result;
+  try {
+    result = replay(rows, {
+      objective,
+      windowMs,
+      progressEvery: 2000,
+      onProgress: showProgress
+        ? (done, total) => {
+            const width = 30;
+            const filled = Math.round((done / total) * width);
+            io.err(
+              `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} minutes`
+            );
+          }
+        : undefined,
+    });
+  } catch (e) {
+    throw new UsageError(`${options.input}: ${(e as Error).message}`);
+  }
   if (showProgress) io.err('\r\x1b[K');
   if (options.json) {
     io.out(`${JSON.stringify(result)}\n`);
     return 0;
   }
+  const period = result.budgetPeriod;
+  const span =
+    period === null
+      ? 'no rows'
+      : period.wholeFile
+        ? `the whole file, ${period.start} .. ${period.end}, ${humanizeDuration(period.minutes * 60_000)} of the ${result.window} window`
+        : `the last ${result.window} of the file, ${period.start} .. ${period.end}`;
   const lines = [
-    `Replay of ${result.rows} minutes (${result.start ?? '-'} .. ${result.end ?? '-'}) at ${objective} % over ${formatDuration(windowMs)}`,
-    `  events:     ${result.total} total, ${result.bad} bad, SLI ${percent(result.sli, 6)}`,
-    `  budget:     ${Number(result.budget.toPrecision(10))} bad events, remaining ${percent(result.remainingRatio)}`,
+    `Replay of ${result.rows} minutes (${result.start ?? '-'} .. ${result.end ?? '-'}) at ${objective} % over ${result.window}`,
+    `  events:     ${result.total} total, ${result.bad} bad, SLI ${percent(result.sli, 6)} (whole file)`,
+    `  budget:     over ${span}`,
+    `              ${Number(result.budget.toPrecision(10))} bad events allowed, ${period?.bad ?? 0} bad, remaining ${percent(result.remainingRatio)}`,
     `  exhausted:  ${result.exhaustedAt ?? 'never'}`,
     `  tiers:      ${result.tiers.map(t => `${t.severity} ${Number(t.burnRate.toFixed(3))}x ${t.long}/${t.short}`).join(', ')}`,
   ];
+  const rounded = result.tiers.filter(t => t.exact !== undefined);
+  if (rounded.length > 0) {
+    lines.push(
+      `              alert windows rounded to whole minutes (rows are per minute): ${rounded
+        .map(t => `${t.exact!.long}/${t.exact!.short} -> ${t.long}/${t.short}`)
+        .join(', ')}`
+    );
+  }
   if (result.alerts.length === 0) lines.push('  alerts:     none');
   else {
     lines.push('  alerts:');
