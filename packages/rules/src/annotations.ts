@@ -14,6 +14,56 @@ function queried(expr: string, fn: string): string {
   return `{{ with query \`${expr}\` }}{{ . | first | value | ${fn} }}{{ end }}`;
 }
 
+/**
+ * The numbers an alert's annotations print, known to the one rendering them
+ * (burnrate's own notifications) instead of queried by Prometheus' templates.
+ */
+export interface TierAlertValues {
+  /** Burn rate over the tier's long window (`$value` of the alert). */
+  readonly longBurnRate: number;
+  /** Remaining budget ratio. */
+  readonly remaining: number;
+  /** Seconds until the budget is spent at the 1 h burn rate; `null` or Infinity when not burning. */
+  readonly timeToExhaustionSeconds: number | null;
+}
+
+/** Go's `printf "%.4g"` for the numbers templates print (no exponent form needed at these sizes). */
+function g4(v: number): string {
+  return String(Number(v.toPrecision(4)));
+}
+
+/** Prometheus' `humanizePercentage`: `%.4g%%` of v × 100. */
+export function humanizePercentage(v: number): string {
+  return `${g4(v * 100)}%`;
+}
+
+/** Prometheus' `humanizeDuration` of seconds: `1d 2h 3m 4s`, `4m 5s`, `12.5s`, `+Inf`. */
+export function humanizeSeconds(v: number | null): string {
+  if (v === null || v === Infinity) return '+Inf';
+  if (Number.isNaN(v) || v === -Infinity) return String(v);
+  if (v === 0) return '0s';
+  if (Math.abs(v) >= 1) {
+    const sign = v < 0 ? '-' : '';
+    const total = Math.trunc(Math.abs(v));
+    const seconds = total % 60;
+    const minutes = Math.trunc(total / 60) % 60;
+    const hours = Math.trunc(total / 3600) % 24;
+    const days = Math.trunc(total / 86400);
+    if (days !== 0) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
+    if (hours !== 0) return `${sign}${hours}h ${minutes}m ${seconds}s`;
+    if (minutes !== 0) return `${sign}${minutes}m ${seconds}s`;
+    return `${sign}${g4(Math.abs(v))}s`;
+  }
+  let x = v;
+  let prefix = '';
+  for (const p of ['m', 'u', 'n', 'p']) {
+    if (Math.abs(x) >= 1) break;
+    prefix = p;
+    x *= 1000;
+  }
+  return `${g4(x)}${prefix}s`;
+}
+
 /** "28d rolling" or "calendar month (rules: rolling 30d)". */
 export function describeWindow(slo: SloDefinition): string {
   const w = slo.window;
@@ -31,8 +81,16 @@ function percent(ratio: number): string {
  * budget the long window consumes at the threshold and at the current rate, the
  * remaining budget and the time to exhaustion; `runbook_url` when the spec has one.
  * `$value` is the long-window burn rate (the left operand of the alert expression).
+ *
+ * Without `values` the numbers are Prometheus templates (the generated rules);
+ * with them, the same text with the numbers printed as those templates would
+ * (burnrate's own notifications to Alertmanager and webhooks).
  */
-export function tierAnnotations(slo: SloDefinition, tier: AlertTier): Record<string, string> {
+export function tierAnnotations(
+  slo: SloDefinition,
+  tier: AlertTier,
+  values?: TierAlertValues
+): Record<string, string> {
   const name = slo.name;
   const long = promDuration(tier.longWindowMs);
   const short = promDuration(tier.shortWindowMs);
@@ -44,16 +102,30 @@ export function tierAnnotations(slo: SloDefinition, tier: AlertTier): Record<str
     tier.longWindowMs / slo.window.durationMs
   )}`;
   const hour = promDuration(exhaustionWindow(slo));
+  const value =
+    values !== undefined ? values.longBurnRate.toFixed(2) : '{{ $value | printf "%.2f" }}';
+  const consumedText =
+    values !== undefined
+      ? humanizePercentage((values.longBurnRate * tier.longWindowMs) / slo.window.durationMs)
+      : queried(consumedNow, 'humanizePercentage');
+  const remainingText =
+    values !== undefined
+      ? humanizePercentage(values.remaining)
+      : queried(sel(RECORD_BUDGET_REMAINING), 'humanizePercentage');
+  const exhaustedText =
+    values !== undefined
+      ? humanizeSeconds(values.timeToExhaustionSeconds)
+      : queried(sel(RECORD_TIME_TO_EXHAUSTION), 'humanizeDuration');
   const annotations: Record<string, string> = {
-    summary: `SLO ${name} is burning its error budget {{ $value | printf "%.2f" }}x too fast (${tier.severity}: ${long}/${short} at ${threshold}x)`,
+    summary: `SLO ${name} is burning its error budget ${value}x too fast (${tier.severity}: ${long}/${short} at ${threshold}x)`,
     description:
       `${name} (objective ${percent(slo.target)} good, ${describeWindow(slo)}, error budget ${percent(errorBudgetFraction(slo.target))}) ` +
-      `burned its error budget at {{ $value | printf "%.2f" }}x the sustainable rate over the last ${long}, ` +
+      `burned its error budget at ${value}x the sustainable rate over the last ${long}, ` +
       `and at least ${threshold}x over the last ${short}. ` +
       `At ${threshold}x a ${long} window consumes ${percent(tier.budgetConsumed)} of the ${windowText} budget; ` +
-      `at the current rate the last ${long} consumed ${queried(consumedNow, 'humanizePercentage')}. ` +
-      `Budget remaining: ${queried(sel(RECORD_BUDGET_REMAINING), 'humanizePercentage')}; ` +
-      `at the ${hour} burn rate it is exhausted in ${queried(sel(RECORD_TIME_TO_EXHAUSTION), 'humanizeDuration')}.`,
+      `at the current rate the last ${long} consumed ${consumedText}. ` +
+      `Budget remaining: ${remainingText}; ` +
+      `at the ${hour} burn rate it is exhausted in ${exhaustedText}.`,
   };
   if (slo.alerting.runbook !== undefined) annotations.runbook_url = slo.alerting.runbook;
   return annotations;

@@ -1,5 +1,13 @@
 export { generateRules, generateRuleObject, PROMETHEUS_RULE_API_VERSION } from './generate-rules';
-export { buildRuleGroups, sloRules, GROUP_PREFIX } from './rule-groups';
+export {
+  buildRuleGroups,
+  sloRules,
+  tierRuleLabels,
+  tierAlertLabels,
+  GROUP_PREFIX,
+} from './rule-groups';
+export { tierAnnotations, humanizePercentage, humanizeSeconds } from './annotations';
+export type { TierAlertValues } from './annotations';
 export { errorRatioExpr, formatNumber, promDuration } from './promql';
 export { recordedWindows, exhaustionWindow } from './windows';
 export {

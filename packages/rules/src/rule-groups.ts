@@ -1,4 +1,9 @@
-import { errorBudgetFraction, type SloDefinition, type SloSpec } from '@burnrate/core';
+import {
+  errorBudgetFraction,
+  type AlertTier,
+  type SloDefinition,
+  type SloSpec,
+} from '@burnrate/core';
 import { tierAnnotations } from './annotations';
 import { errorRatioExpr, formatNumber, matchers, promDuration } from './promql';
 import {
@@ -142,14 +147,35 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
     rules.push({
       alert: ALERT_BUDGET_BURN,
       expr: `${burn(tier.longWindowMs)}\nand\n${burn(tier.shortWindowMs)}`,
-      labels: {
-        ...base,
-        [LABEL_SEVERITY]: tier.severity,
-        [LABEL_SLO_LONG_WINDOW]: promDuration(tier.longWindowMs),
-        [LABEL_SLO_SHORT_WINDOW]: promDuration(tier.shortWindowMs),
-      },
+      labels: tierRuleLabels(slo, tier),
       annotations: tierAnnotations(slo, tier),
     });
   }
   return rules;
+}
+
+/**
+ * Labels of one tier's alerting rule: the SLO's own labels, `slo_name`,
+ * `severity`, `slo_long_window` and `slo_short_window`. The alerts Prometheus
+ * sends carry exactly these plus `alertname` (the expression's result is
+ * label-less apart from them): see {@link tierAlertLabels}.
+ */
+export function tierRuleLabels(slo: SloDefinition, tier: AlertTier): Record<string, string> {
+  return {
+    ...slo.labels,
+    [LABEL_SLO_NAME]: slo.name,
+    [LABEL_SEVERITY]: tier.severity,
+    [LABEL_SLO_LONG_WINDOW]: promDuration(tier.longWindowMs),
+    [LABEL_SLO_SHORT_WINDOW]: promDuration(tier.shortWindowMs),
+  };
+}
+
+/**
+ * The label set of the alert the generated rules send to Alertmanager for one
+ * tier (`alertname` and {@link tierRuleLabels}): its identity there. burnrate's
+ * own notifications use the same set, so that Alertmanager deduplicates an
+ * incident seen by both.
+ */
+export function tierAlertLabels(slo: SloDefinition, tier: AlertTier): Record<string, string> {
+  return { alertname: ALERT_BUDGET_BURN, ...tierRuleLabels(slo, tier) };
 }

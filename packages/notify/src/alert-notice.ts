@@ -1,0 +1,59 @@
+import type { SloSnapshot } from '@burnrate/core';
+import { formatDuration } from '@burnrate/core';
+import { tierAlertLabels, tierAnnotations } from '@burnrate/rules';
+import type { AlertDetails, AlertNotice, AlertState, Offender } from './types';
+
+/** Seconds to exhaustion as the JSON of `/api/slos` has it: `null` when not burning. */
+export function exhaustionSeconds(ms: number): number | null {
+  return Number.isFinite(ms) ? Math.max(0, ms / 1000) : null;
+}
+
+/**
+ * One tier's alert at a state change, from the SLO's snapshot of that
+ * evaluation: the labels and annotations of the generated Prometheus rule
+ * (numbers printed), the burn rates, budget and time to exhaustion, and what
+ * burns the budget.
+ */
+export function buildNotice(
+  snapshot: SloSnapshot,
+  tierIndex: number,
+  state: AlertState,
+  startsAtMs: number,
+  endsAtMs: number | undefined,
+  offenders: readonly Offender[],
+  details: AlertDetails | undefined
+): AlertNotice {
+  const def = snapshot.definition;
+  const reading = snapshot.tiers[tierIndex];
+  const tier = reading.tier;
+  const tte = exhaustionSeconds(snapshot.timeToExhaustionMs);
+  return {
+    slo: def.name,
+    service: def.service,
+    severity: tier.severity,
+    state,
+    labels: tierAlertLabels(def, tier),
+    annotations: tierAnnotations(def, tier, {
+      longBurnRate: reading.longBurnRate,
+      remaining: snapshot.remaining,
+      timeToExhaustionSeconds: tte,
+    }),
+    startsAtMs,
+    endsAtMs,
+    tier: {
+      longWindow: formatDuration(tier.longWindowMs),
+      shortWindow: formatDuration(tier.shortWindowMs),
+      burnRateThreshold: tier.burnRate,
+    },
+    longBurnRate: reading.longBurnRate,
+    shortBurnRate: reading.shortBurnRate,
+    burnRates: snapshot.windows.map(w => ({ window: w.window, burnRate: w.burnRate })),
+    objective: snapshot.target,
+    remaining: snapshot.remaining,
+    timeToExhaustionSeconds: tte,
+    status: snapshot.status,
+    offenders,
+    summary: details?.summary,
+    traceIds: details?.traceIds ?? [],
+  };
+}
