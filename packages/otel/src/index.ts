@@ -1,5 +1,5 @@
 export { SloSpanProcessor, PROVIDER_CHECK_EVERY } from './slo-span-processor';
-export type { SloSpanProcessorOptions } from './types';
+export type { SloSpanProcessorOptions, ProcessorNotifications } from './types';
 export { SloMetrics, timeToExhaustionSeconds } from './slo-metrics';
 export type { SloMetricsOptions, DropCountsReader } from './slo-metrics';
 export { ReadableSpanView, hrTimeToMs } from './readable-span-view';

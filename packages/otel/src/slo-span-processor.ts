@@ -1,6 +1,7 @@
 import { metrics, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SloEngine } from '@burnrate/core';
+import { SloNotifier } from '@burnrate/notify';
 import { ReadableSpanView } from './readable-span-view';
 import { resolveSpec } from './resolve-spec';
 import { SloMetrics } from './slo-metrics';
@@ -38,6 +39,7 @@ export class SloSpanProcessor implements SpanProcessor {
   private _isShutdown = false;
   private _shutdownOnce: Promise<void> | undefined;
   private readonly _dropped: Record<string, number> = { late: 0, future: 0, invalid: 0 };
+  private readonly _notifier: SloNotifier | undefined;
 
   constructor(options: SloSpanProcessorOptions) {
     const spec = resolveSpec(options.spec);
@@ -48,6 +50,15 @@ export class SloSpanProcessor implements SpanProcessor {
       maxBreakdownSeries: options.maxBreakdownSeries,
     });
     this._fixedProvider = options.meterProvider;
+    if (options.notifications !== undefined) {
+      this._notifier = new SloNotifier({
+        meterProvider: options.meterProvider,
+        ...options.notifications,
+        engine: this._engine,
+        clock: options.clock,
+      });
+      if (this._notifier.hasReceivers) this._notifier.start();
+    }
     this._syncMeterProvider();
     if (this._fixedProvider === undefined) {
       // NodeSDK installs its MeterProvider in start(), usually right after this constructor.
@@ -58,6 +69,11 @@ export class SloSpanProcessor implements SpanProcessor {
   /** The engine holding every SLO's windows. */
   get engine(): SloEngine {
     return this._engine;
+  }
+
+  /** The alert notifier, when `notifications` were given. */
+  get notifier(): SloNotifier | undefined {
+    return this._notifier;
   }
 
   /** The MeterProvider the instruments currently live on. */
@@ -116,6 +132,7 @@ export class SloSpanProcessor implements SpanProcessor {
   private async _shutdown(): Promise<void> {
     await this.forceFlush();
     this._isShutdown = true;
+    await this._notifier?.shutdown();
     this._metrics?.retireAfterNextCollection();
     this._metrics = undefined;
   }

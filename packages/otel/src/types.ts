@@ -1,5 +1,6 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import type { Clock } from '@burnrate/core';
+import type { SloNotifierOptions } from '@burnrate/notify';
 import type { SpecInput } from './resolve-spec';
 
 /** Options of {@link SloSpanProcessor}. */
@@ -27,4 +28,15 @@ export interface SloSpanProcessorOptions {
    * @default 2000 (the OpenTelemetry SDK's cardinality limit)
    */
   maxBreakdownSeries?: number;
+  /**
+   * Alert notifications: the processor evaluates its SLOs' alert tiers on a
+   * timer of its own and sends state changes to Alertmanager and/or webhooks
+   * (see `@burnrate/notify`). Started with the processor, stopped by its
+   * `shutdown`; the self-metrics go to the processor's MeterProvider when
+   * `meterProvider` is fixed. @default none
+   */
+  notifications?: ProcessorNotifications;
 }
+
+/** {@link SloSpanProcessorOptions.notifications}: the notifier's options but the engine. */
+export type ProcessorNotifications = Omit<SloNotifierOptions, 'engine' | 'clock'>;
