@@ -8,6 +8,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_MAX_SERIES, loadSpec, SloEngine, type SloSpec } from '@burnrate/core';
+import { SloNotifier } from '@burnrate/notify';
 import { METRIC_SLO_BAD_EVENTS, SloMetrics } from '@burnrate/otel';
 import { Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -27,7 +28,7 @@ import { stderrLogger } from './logger';
 import { ProtoTraceDecoder } from './proto-trace-decoder';
 import type { ReceiverContext } from './receiver-context';
 import { StateStore } from './state-store';
-import type { CollectorOptions, RunningCollector } from './types';
+import type { CollectorLogger, CollectorOptions, RunningCollector } from './types';
 
 /** Default OTLP/HTTP port. */
 export const DEFAULT_HTTP_PORT = 4318;
@@ -181,6 +182,15 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   });
   const sloMetrics = new SloMetrics({ engine, meterProvider });
   metrics.register(meterProvider);
+  let notifier: SloNotifier | undefined;
+  try {
+    notifier = notifierFor(options, engine, meterProvider, logger);
+  } catch (e) {
+    sloMetrics.shutdown();
+    metrics.shutdown();
+    await meterProvider.shutdown().catch(() => undefined);
+    throw e;
+  }
 
   let ready = false;
   const ctx: ReceiverContext = {
@@ -217,6 +227,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     ]);
   };
   const shutdownMetrics = async () => {
+    await notifier?.shutdown();
     sloMetrics.shutdown();
     metrics.shutdown();
     await meterProvider
@@ -306,6 +317,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     store !== undefined ? setInterval(() => void snapshotState(), snapshotIntervalMs) : undefined;
   timer?.unref();
 
+  notifier?.start();
   ready = true;
   logger.info(
     `listening: ${[
@@ -318,7 +330,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         : undefined,
     ]
       .filter(Boolean)
-      .join(', ')}; ${spec.slos.length} SLOs`
+      .join(', ')}; ${spec.slos.length} SLOs` +
+      (notifier !== undefined
+        ? `; alerts evaluated every ${notifier.evaluationIntervalMs} ms for ${notifier.deliveries.length} receivers`
+        : '')
   );
 
   let closing: Promise<void> | undefined;
@@ -329,6 +344,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     httpPort: boundHttp,
     grpcPort: boundGrpc,
     metricsPort: boundMetrics,
+    notifier,
     snapshotState,
     close: () => {
       closing ??= (async () => {
@@ -343,4 +359,25 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       return closing;
     },
   };
+}
+
+/** The alert notifier of the collector's options, or undefined when there is no receiver. */
+function notifierFor(
+  options: CollectorOptions,
+  engine: SloEngine,
+  meterProvider: MeterProvider,
+  logger: CollectorLogger
+): SloNotifier | undefined {
+  if ((options.alertmanagers ?? []).length === 0 && (options.webhooks ?? []).length === 0)
+    return undefined;
+  return new SloNotifier({
+    engine,
+    alertmanagers: options.alertmanagers,
+    webhooks: options.webhooks,
+    evaluationIntervalMs: options.alertEvaluationIntervalMs,
+    resendIntervalMs: options.alertResendIntervalMs,
+    details: options.alertDetails,
+    meterProvider,
+    logger: { warn: m => logger.warn(`notifications: ${m}`) },
+  });
 }

@@ -1,6 +1,12 @@
 import type { Clock, SloEngine, SloSpec } from '@burnrate/core';
 import type { MeterProvider } from '@opentelemetry/api';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type {
+  AlertDetailsSource,
+  SloNotifier,
+  AlertmanagerTarget,
+  WebhookTarget,
+} from '@burnrate/notify';
 
 /** Where the collector writes what it does. */
 export interface CollectorLogger {
@@ -57,6 +63,16 @@ export interface CollectorOptions {
   otlpMetricsIntervalMs?: number;
   /** More metric readers on the collector's MeterProvider (tests, custom exporters). */
   metricReaders?: MetricReader[];
+  /** Alertmanagers that get every firing and resolved alert (`POST /api/v2/alerts`); give each member of an HA pair. @default none */
+  alertmanagers?: AlertmanagerTarget[];
+  /** Webhooks that get one message when an alert tier starts firing and one when it resolves. @default none */
+  webhooks?: WebhookTarget[];
+  /** Interval of the alert evaluation that drives notifications. @default 10000 */
+  alertEvaluationIntervalMs?: number;
+  /** Interval at which Alertmanager is told again about a firing alert. @default 60000 */
+  alertResendIntervalMs?: number;
+  /** Explanation and example trace ids for alert messages. @default none */
+  alertDetails?: AlertDetailsSource;
 }
 
 /** A started collector. */
@@ -73,6 +89,8 @@ export interface RunningCollector {
   readonly grpcPort: number | undefined;
   /** Bound metrics port, undefined when disabled. */
   readonly metricsPort: number | undefined;
+  /** The alert notifier; undefined without Alertmanagers or webhooks. */
+  readonly notifier: SloNotifier | undefined;
   /** Writes the state file now (a no-op without one). */
   snapshotState(): Promise<void>;
   /** Stops accepting requests, writes the state file, closes every server and the metrics pipeline. Idempotent. */
