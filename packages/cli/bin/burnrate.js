@@ -6,7 +6,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   err => {
-    process.stderr.write(`burnrate: ${err && err.stack ? err.stack : err}\n`);
-    process.exitCode = 2;
+    // main turns every error into a message and an exit code; this is a last resort
+    process.stderr.write(`burnrate: ${err && err.message ? err.message : err}\n`);
+    process.exitCode = 1;
   }
 );

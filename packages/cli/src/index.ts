@@ -1,8 +1,17 @@
-export { main } from './main';
+export { main, usage, version } from './main';
 export type { CliIo } from './io';
+export { CliError, UsageError, EXIT_OK, EXIT_NO, EXIT_USAGE, toJson, clean } from './io';
+export type { CommandDefinition, FlagDefinition, ParsedArgs } from './command';
+export { COMMANDS } from './commands';
 export { budgetCommand, TABLE_OBJECTIVES, TABLE_WINDOWS_MS } from './commands/budget';
 export { validateCommand, describeSlo } from './commands/validate';
 export { replayCommand } from './commands/replay';
 export { rulesCommand, dashboardCommand } from './commands/rules';
-export { collectorCommand } from './commands/collector';
-export { statusCommand, gateCommand, readSlos, DEFAULT_STATUS_URL } from './commands/status';
+export { collectorCommand, checkStateFile } from './commands/collector';
+export {
+  statusCommand,
+  gateCommand,
+  readSlos,
+  burnRates,
+  DEFAULT_STATUS_URL,
+} from './commands/status';

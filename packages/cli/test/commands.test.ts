@@ -107,9 +107,55 @@ describe('burnrate CLI commands', () => {
       const io = capture();
       assert.strictEqual(await main(['status', '--input', saved(0)], io), 0);
       const lines = io.stdout.trim().split('\n');
-      assert.match(lines[0], /^SLO +objective +SLI +budget left +burn 5m/);
-      assert.match(lines[1], /^checkout-availability +99\.9 % +100 % +100 % +0\.00 .* healthy$/);
+      assert.match(lines[0], /^SLO +objective +window +SLI +budget left +burn rates +exhausts in/);
+      assert.match(
+        lines[1],
+        /^checkout-availability +99\.9 % +28d +100 % +100 % +5m 0\.00 {2}30m 0\.00 {2}1h 0\.00 {2}2h 0\.00 {2}6h 0\.00 {2}1d 0\.00 {2}3d 0\.00 .* healthy$/
+      );
       assert.strictEqual(lines.length, 4);
+    });
+
+    it("should show each SLO's own windows, shortest first, and JSON without float noise", async () => {
+      const report = (name: string, window: string, burnRates: Record<string, number>) => ({
+        name,
+        service: null,
+        objective: 0.99,
+        window,
+        eligible: 10,
+        good: 10,
+        bad: 0,
+        sli: 1,
+        budget: 0.1,
+        remaining: 1,
+        burnRates,
+        timeToExhaustionSeconds: null,
+        firing: { page: false, ticket: false },
+        status: 'healthy',
+        events: { good: 10, bad: 0 },
+      });
+      const file = path.join(tmp(), 'slos.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          time: '2026-06-01T12:00:00.000Z',
+          slos: [
+            report('a', '28d', { '1h': 0.5, '5m': 0.25, '30m': 1, '6h': 0, '1d': 0, '3d': 0 }),
+            report('b', '1d', { '3m': 1 - 0.99999, '1h': 14.4 }),
+          ],
+        })
+      );
+      const io = capture();
+      assert.strictEqual(await main(['status', '--input', file], io), 0);
+      const lines = io.stdout.trim().split('\n');
+      assert.match(
+        lines[1],
+        / 5m 0\.25 {2}30m 1\.00 {2}1h 0\.50 {2}6h 0\.00 {2}1d 0\.00 {2}3d 0\.00 /
+      );
+      assert.match(lines[2], /^b +99 % +1d .* 3m 0\.00 {2}1h 14\.40 /);
+      const json = capture();
+      assert.strictEqual(await main(['status', '--input', file, '--json'], json), 0);
+      assert.ok(json.stdout.includes('"3m": 0.00001,'), json.stdout);
+      assert.ok(json.stdout.includes('"budget": 0.1,'));
     });
 
     it('should approve a healthy service and block an exhausted one', async () => {
@@ -138,8 +184,14 @@ describe('burnrate CLI commands', () => {
         0
       );
       const missing = capture();
-      assert.strictEqual(await main(['gate', '--input', saved(5), '--slo', 'nope'], missing), 2);
-      assert.match(missing.stderr, /no SLO named "nope"/);
+      assert.strictEqual(
+        await main(['gate', '--input', saved(5), '--slo', 'orders-latncy'], missing),
+        1
+      );
+      assert.strictEqual(
+        missing.stderr,
+        'burnrate: no SLO named "orders-latncy" (did you mean "orders-latency"?)\n'
+      );
     });
 
     it('should read a running collector over HTTP', async () => {
@@ -167,7 +219,7 @@ describe('burnrate CLI commands', () => {
 
     it('should say where it failed when no collector answers', async () => {
       const io = capture();
-      assert.strictEqual(await main(['status', '--url', 'http://127.0.0.1:9/api/slos'], io), 2);
+      assert.strictEqual(await main(['status', '--url', 'http://127.0.0.1:9/api/slos'], io), 1);
       assert.match(io.stderr, /http:\/\/127\.0\.0\.1:9\/api\/slos: fetch failed/);
     });
   });
@@ -230,5 +282,140 @@ describe('burnrate CLI commands', () => {
       assert.match(stderr, /SIGTERM, saving state and stopping/);
       assert.ok(JSON.parse(readFileSync(state, 'utf8')));
     });
+  });
+});
+
+describe('burnrate collector lifecycle', () => {
+  /** Starts `burnrate collector` through `sh`, as npx does; resolves when it listens. */
+  async function startViaShell(state: string, extra: string[] = []) {
+    const args = [
+      BIN,
+      'collector',
+      '--config',
+      DESIGN,
+      '--http-port',
+      '0',
+      '--grpc-port',
+      'off',
+      '--metrics-port',
+      'off',
+      '--state-file',
+      state,
+      ...extra,
+    ];
+    const quoted = [process.execPath, ...args].map(a => `'${a}'`).join(' ');
+    // like `npm exec`'s shell: the collector is a child of sh, not sh itself
+    const sh = spawn('/bin/sh', ['-c', `${quoted} & echo "pid $!" >&2; wait`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    sh.stderr.on('data', d => (stderr += d));
+    const { pid, port } = await new Promise<{ pid: number; port: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 30_000);
+      sh.stderr.on('data', () => {
+        const p = /pid (\d+)/.exec(stderr);
+        const m = /OTLP\/HTTP http:\/\/127\.0\.0\.1:(\d+)\/v1\/traces/.exec(stderr);
+        if (p && m) {
+          clearTimeout(timer);
+          resolve({ pid: Number(p[1]), port: Number(m[1]) });
+        }
+      });
+    });
+    return { sh, pid, port, stderr: () => stderr };
+  }
+
+  function alive(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  it('should save its state and exit when the shell that started it exits on SIGTERM (npx)', async () => {
+    const state = path.join(tmp(), 'state.json');
+    const { sh, pid, port, stderr } = await startViaShell(state);
+    try {
+      assert.strictEqual((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+      await new Promise(resolve => {
+        sh.on('exit', resolve);
+        sh.kill('SIGTERM');
+      });
+      const deadline = Date.now() + 20_000;
+      while (alive(pid) && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+      assert.strictEqual(alive(pid), false, stderr());
+      assert.match(
+        stderr(),
+        /the process that started it \(\d+\) exited, saving state and stopping/
+      );
+      assert.ok(JSON.parse(readFileSync(state, 'utf8')));
+    } finally {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('should refuse a state folder that does not exist, before listening', () => {
+    const state = path.join(tmp(), 'missing', 'state.json');
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'collector', '--config', DESIGN, '--http-port', '0', '--state-file', state],
+      { encoding: 'utf8', timeout: 30_000 }
+    );
+    assert.strictEqual(r.status, 1);
+    assert.strictEqual(
+      r.stderr,
+      `burnrate: state file ${state}: folder ${path.dirname(state)} does not exist (create it, or choose another --state-file / collector.stateFile)\n`
+    );
+  });
+
+  it('should refuse a state folder it cannot write', async () => {
+    // /proc takes no new files, even as root
+    const io = capture();
+    assert.strictEqual(
+      await main(
+        ['collector', '--config', DESIGN, '--http-port', '0', '--state-file', '/proc/state.json'],
+        io
+      ),
+      1
+    );
+    assert.match(
+      io.stderr,
+      /^burnrate: state file \/proc\/state\.json: folder \/proc is not writable/
+    );
+  });
+
+  it('should name the flag to change when a port is in use, in one line', async () => {
+    const state = path.join(tmp(), 'state.json');
+    const first = await startViaShell(state);
+    try {
+      const r = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          'collector',
+          '--config',
+          DESIGN,
+          '--http-port',
+          String(first.port),
+          '--grpc-port',
+          'off',
+          '--metrics-port',
+          'off',
+        ],
+        { encoding: 'utf8', timeout: 30_000 }
+      );
+      assert.strictEqual(r.status, 1);
+      const last = r.stderr.trim().split('\n').pop();
+      assert.strictEqual(
+        last,
+        `burnrate: cannot listen for OTLP/HTTP on 127.0.0.1:${first.port}: the port is in use; set another port with --http-port (collector.httpPort), or off`
+      );
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    } finally {
+      process.kill(first.pid, 'SIGTERM');
+      const deadline = Date.now() + 20_000;
+      while (alive(first.pid) && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+    }
   });
 });

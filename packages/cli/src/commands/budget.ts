@@ -6,7 +6,7 @@ import {
   parseDuration,
   timeBudgetMs,
 } from '@burnrate/core';
-import { percent, table, UsageError, type CliIo } from '../io';
+import { percent, table, toJson, UsageError, type CliIo } from '../io';
 
 /** Objectives of the reference table. */
 export const TABLE_OBJECTIVES: readonly number[] = [90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999];
@@ -60,20 +60,16 @@ export function budgetCommand(options: BudgetOptions, io: CliIo): number {
   }));
   if (options.json) {
     io.out(
-      `${JSON.stringify(
-        {
-          objective,
-          window: formatDuration(windowMs),
-          windowMs,
-          errorBudgetFraction: fraction,
-          timeBudgetMs: budgetMs,
-          timeBudgetMinutes: budgetMs / 60_000,
-          timeBudget: humanizeDuration(budgetMs),
-          table: rows.map(r => ({ ...r, budgetsMs: r.budgets, budgets: undefined })),
-        },
-        null,
-        2
-      )}\n`
+      toJson({
+        objective,
+        window: formatDuration(windowMs),
+        windowMs,
+        errorBudgetFraction: fraction,
+        timeBudgetMs: budgetMs,
+        timeBudgetMinutes: budgetMs / 60_000,
+        timeBudget: humanizeDuration(budgetMs),
+        table: rows.map(r => ({ ...r, budgetsMs: r.budgets, budgets: undefined })),
+      })
     );
     return 0;
   }

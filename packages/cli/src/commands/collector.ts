@@ -1,12 +1,14 @@
-import { dirname } from 'node:path';
-import { loadSpec, parseBytes, parseDuration, SpecError } from '@burnrate/core';
+import { accessSync, closeSync, constants, openSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseBytes, parseDuration } from '@burnrate/core';
 import {
   collectorOptionsFrom,
   startCollector,
   stderrLogger,
   type CollectorFlags,
 } from '@burnrate/collector';
-import { UsageError, type CliIo } from '../io';
+import { CliError, EXIT_OK, UsageError, type CliIo } from '../io';
+import { loadSpecFile } from '../spec-file';
 
 /** Raw flags of `burnrate collector`. */
 export interface CollectorCommandOptions {
@@ -21,6 +23,9 @@ export interface CollectorCommandOptions {
   token?: string;
 }
 
+/** How often the collector checks that the process that started it is still there. */
+export const PARENT_CHECK_MS = 1000;
+
 function port(flag: string, value: string | undefined): number | false | undefined {
   if (value === undefined) return undefined;
   if (value === 'off' || value === 'none') return false;
@@ -31,25 +36,75 @@ function port(flag: string, value: string | undefined): number | false | undefin
 }
 
 /**
+ * Refuses a state file the collector could never write: its folder must exist
+ * and take a new file (probed), and the file itself, when present, must be a
+ * readable and writable file.
+ */
+export function checkStateFile(file: string): void {
+  const dir = dirname(file);
+  const fix = 'create it, or choose another --state-file / collector.stateFile';
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new CliError(`state file ${file}: folder ${dir} does not exist (${fix})`);
+  }
+  if (!st.isDirectory()) throw new CliError(`state file ${file}: ${dir} is not a folder (${fix})`);
+  // a probe file rather than access(): also right for root and read-only mounts
+  const probe = join(dir, `.burnrate-probe-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch {
+    throw new CliError(`state file ${file}: folder ${dir} is not writable (${fix})`);
+  }
+  try {
+    const f = statSync(file);
+    if (!f.isFile()) throw new CliError(`state file ${file}: is not a file (${fix})`);
+    accessSync(file, constants.W_OK | constants.R_OK);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new CliError(`state file ${file}: cannot be read and written (${fix})`);
+  }
+}
+
+const PORT_FLAGS: Record<string, string> = {
+  'OTLP/HTTP': '--http-port (collector.httpPort)',
+  'OTLP/gRPC': '--grpc-port (collector.grpcPort)',
+  'Prometheus metrics': '--metrics-port (collector.metricsPort)',
+};
+
+/** A listen failure as one line that names the flag to change. */
+function listenError(e: Error): CliError {
+  const m = /^cannot listen for (.+?) on (\S+): (.*)$/.exec(e.message);
+  if (!m) return new CliError(e.message.split('\n')[0]);
+  const why = /EADDRINUSE/.test(m[3])
+    ? 'the port is in use'
+    : /EACCES/.test(m[3])
+      ? 'permission denied'
+      : /EADDRNOTAVAIL/.test(m[3])
+        ? 'no such address on this machine'
+        : m[3];
+  const flag = PORT_FLAGS[m[1]];
+  return new CliError(
+    `cannot listen for ${m[1]} on ${m[2]}: ${why}${flag ? `; set another port with ${flag}, or off` : ''}`
+  );
+}
+
+/**
  * `burnrate collector --config burnrate.yaml [...]`: runs the OTLP receiver until
- * SIGTERM or SIGINT, then snapshots state and exits 0. A bad spec prints every
- * error and exits 1 before anything listens.
+ * SIGTERM or SIGINT (or until the process that started it exits, as `npx` and
+ * `npm exec` do on SIGTERM without passing it on), then snapshots state and
+ * exits 0. A bad spec prints every error and exits 1 before anything listens; a
+ * state folder that does not exist or is not writable, or a port in use, is a
+ * one-line error and exit 1.
  */
 export async function collectorCommand(
   options: CollectorCommandOptions,
   io: CliIo
 ): Promise<number> {
   const file = options.config ?? 'burnrate.yaml';
-  let spec;
-  try {
-    spec = loadSpec(file);
-  } catch (e) {
-    if (e instanceof SpecError) {
-      io.err(`${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
   const flags: CollectorFlags = {
     host: options.host,
     httpPort: port('http-port', options.httpPort),
@@ -74,22 +129,35 @@ export async function collectorCommand(
       );
     flags.maxBodyBytes = bytes;
   }
-  const collector = await startCollector({
-    ...collectorOptionsFrom(spec, flags, dirname(file)),
-    logger: stderrLogger,
-  });
+  const spec = loadSpecFile(file, io);
+  if (typeof spec === 'number') return spec;
+  const collectorOptions = collectorOptionsFrom(spec, flags, dirname(file));
+  if (collectorOptions.stateFile !== undefined) checkStateFile(collectorOptions.stateFile);
+  let collector;
+  try {
+    collector = await startCollector({ ...collectorOptions, logger: stderrLogger });
+  } catch (e) {
+    throw listenError(e as Error);
+  }
   await new Promise<void>(resolve => {
-    const stop = (signal: string) => {
-      io.err(`burnrate collector: ${signal}, saving state and stopping\n`);
+    const parent = process.ppid;
+    const stop = (why: string) => {
+      io.err(`burnrate collector: ${why}, saving state and stopping\n`);
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
+      clearInterval(watch);
       resolve();
     };
     const onTerm = () => stop('SIGTERM');
     const onInt = () => stop('SIGINT');
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
+    // npx/npm exec forward SIGTERM to the shell they start, which exits without
+    // passing it on: the collector would be left running, re-parented.
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) stop(`the process that started it (${parent}) exited`);
+    }, PARENT_CHECK_MS);
   });
   await collector.close();
-  return 0;
+  return EXIT_OK;
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { humanizeDuration, parseReplayCsv, replay } from '@burnrate/core';
-import { percent, table, UsageError, type CliIo } from '../io';
+import { CliError, percent, table, toJson, UsageError, type CliIo } from '../io';
+import { readInput } from '../spec-file';
 import { parseObjective, parseWindow } from './budget';
 
 /** Options of `burnrate replay`. */
@@ -23,19 +23,12 @@ export function replayCommand(options: ReplayCommandOptions, io: CliIo): number 
   const windowMs = parseWindow(options.window);
   if (!options.input)
     throw new UsageError('replay needs --input FILE.csv (header timestamp,total,bad)');
-  let text: string;
-  try {
-    text = readFileSync(options.input, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `${options.input}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`
-    );
-  }
+  const text = readInput(options.input, 'CSV file');
   let rows;
   try {
     rows = parseReplayCsv(text);
   } catch (e) {
-    throw new UsageError(`${options.input}: ${(e as Error).message}`);
+    throw new CliError(`${options.input}: ${(e as Error).message}`);
   }
   const showProgress = io.errIsTty && rows.length >= PROGRESS_MIN_ROWS;
   let result;
@@ -55,11 +48,11 @@ export function replayCommand(options: ReplayCommandOptions, io: CliIo): number 
         : undefined,
     });
   } catch (e) {
-    throw new UsageError(`${options.input}: ${(e as Error).message}`);
+    throw new CliError(`${options.input}: ${(e as Error).message}`);
   }
   if (showProgress) io.err('\r\x1b[K');
   if (options.json) {
-    io.out(`${JSON.stringify(result)}\n`);
+    io.out(toJson(result));
     return 0;
   }
   const period = result.budgetPeriod;

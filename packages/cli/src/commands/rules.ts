@@ -1,29 +1,39 @@
 import { writeFileSync } from 'node:fs';
-import { loadSpec, SpecError, type SloSpec } from '@burnrate/core';
+import { dirname } from 'node:path';
+import type { SloSpec } from '@burnrate/core';
 import { generateDashboard, generateRules } from '@burnrate/rules';
-import { UsageError, type CliIo } from '../io';
+import { CliError, UsageError, type CliIo } from '../io';
+import { loadSpecFile } from '../spec-file';
 
 /** Loads a spec for a generator command: spec errors go to stderr and give exit 1. */
 function specOrErrors(file: string | undefined, command: string, io: CliIo): SloSpec | number {
   if (!file)
     throw new UsageError(`${command} needs a spec file: burnrate ${command} burnrate.yaml`);
-  try {
-    return loadSpec(file);
-  } catch (e) {
-    if (e instanceof SpecError) {
-      io.err(`${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  return loadSpecFile(file, io);
 }
 
-function emit(text: string, out: string | undefined, io: CliIo, what: string): void {
-  if (out === undefined || out === '-') io.out(text.endsWith('\n') ? text : `${text}\n`);
-  else {
-    writeFileSync(out, text.endsWith('\n') ? text : `${text}\n`);
-    io.err(`wrote ${what} to ${out}\n`);
+/** Writes `text` to stdout (`-o -` or none) or to a file; a file that cannot be written is a one-line error. */
+export function emit(text: string, out: string | undefined, io: CliIo, what: string): void {
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  if (out === undefined || out === '-') {
+    io.out(body);
+    return;
   }
+  try {
+    writeFileSync(out, body);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? `no such directory ${dirname(out)}`
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (code ?? (e as Error).message);
+    throw new CliError(`cannot write ${out}: ${why}`);
+  }
+  io.err(`wrote ${what} to ${out}\n`);
 }
 
 /** `burnrate rules FILE [--format prometheus|prometheus-operator] [-o OUT]`. */

@@ -1,13 +1,15 @@
-import { readFileSync } from 'node:fs';
 import {
   humanizeDuration,
+  parseDuration,
   releaseDecision,
   strictestDecision,
+  suggest,
   type ReleaseDecision,
   type SloStatus,
 } from '@burnrate/core';
 import type { SloReport, SlosResponse } from '@burnrate/collector';
-import { percent, table, UsageError, type CliIo } from '../io';
+import { CliError, percent, table, toJson, UsageError, type CliIo } from '../io';
+import { readInput } from '../spec-file';
 
 /** Where the current numbers come from: a running collector's `/api/slos`, or a saved copy of it. */
 export interface SourceOptions {
@@ -24,34 +26,28 @@ export async function readSlos(source: SourceOptions): Promise<SlosResponse> {
   let where: string;
   if (source.input !== undefined) {
     where = source.input;
-    try {
-      text = readFileSync(source.input, 'utf8');
-    } catch (e) {
-      throw new UsageError(
-        `${where}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`
-      );
-    }
+    text = readInput(source.input);
   } else {
     where = source.url ?? DEFAULT_STATUS_URL;
     let res: Response;
     try {
       res = await fetch(where, { signal: AbortSignal.timeout(10_000) });
     } catch (e) {
-      throw new UsageError(
+      throw new CliError(
         `${where}: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`
       );
     }
-    if (!res.ok) throw new UsageError(`${where}: HTTP ${res.status}`);
+    if (!res.ok) throw new CliError(`${where}: HTTP ${res.status}`);
     text = await res.text();
   }
   let doc: SlosResponse;
   try {
     doc = JSON.parse(text) as SlosResponse;
   } catch (e) {
-    throw new UsageError(`${where}: not JSON (${(e as Error).message})`);
+    throw new CliError(`${where}: not JSON (${(e as Error).message})`);
   }
   if (!doc || !Array.isArray(doc.slos))
-    throw new UsageError(`${where}: expected {"slos": [...]} as /api/slos returns`);
+    throw new CliError(`${where}: expected {"slos": [...]} as /api/slos returns`);
   return doc;
 }
 
@@ -61,6 +57,14 @@ function tte(s: SloReport): string {
     : humanizeDuration(s.timeToExhaustionSeconds * 1000);
 }
 
+/** Every alert window of the SLO's own, shortest first: `5m 0.00  1h 1.20 …`. */
+export function burnRates(s: SloReport): string {
+  const entries = Object.entries(s.burnRates).sort(
+    ([a], [b]) => (parseDuration(a) ?? 0) - (parseDuration(b) ?? 0)
+  );
+  return entries.length === 0 ? '-' : entries.map(([w, v]) => `${w} ${v.toFixed(2)}`).join('  ');
+}
+
 /** `burnrate status [--url URL | --input FILE] [--json]`: every SLO's numbers as a table. */
 export async function statusCommand(
   options: SourceOptions & { json: boolean },
@@ -68,17 +72,17 @@ export async function statusCommand(
 ): Promise<number> {
   const doc = await readSlos(options);
   if (options.json) {
-    io.out(`${JSON.stringify(doc, null, 2)}\n`);
+    io.out(toJson(doc));
     return 0;
   }
-  const windows = [...new Set(doc.slos.flatMap(s => Object.keys(s.burnRates)))].slice(0, 4);
   const rows = [
     [
       'SLO',
       'objective',
+      'window',
       'SLI',
       'budget left',
-      ...windows.map(w => `burn ${w}`),
+      'burn rates',
       'exhausts in',
       'alerts',
       'status',
@@ -86,9 +90,10 @@ export async function statusCommand(
     ...doc.slos.map(s => [
       s.name,
       percent(s.objective),
+      s.window,
       percent(s.sli, 5),
       percent(s.remaining, 3),
-      ...windows.map(w => (s.burnRates[w] === undefined ? '-' : s.burnRates[w].toFixed(2))),
+      burnRates(s),
       tte(s),
       [s.firing.page ? 'PAGE' : '', s.firing.ticket ? 'ticket' : ''].filter(Boolean).join(' ') ||
         '-',
@@ -135,7 +140,17 @@ export async function gateCommand(options: GateOptions, io: CliIo): Promise<numb
   const wanted = options.slos.length > 0 ? options.slos : doc.slos.map(s => s.name);
   const missing = wanted.filter(n => !doc.slos.some(s => s.name === n));
   if (missing.length > 0)
-    throw new UsageError(`no SLO named ${missing.map(m => JSON.stringify(m)).join(', ')}`);
+    throw new CliError(
+      `no SLO named ${missing
+        .map(m => {
+          const hint = suggest(
+            m,
+            doc.slos.map(s => s.name)
+          );
+          return `${JSON.stringify(m)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`;
+        })
+        .join(', ')}`
+    );
   const verdicts = doc.slos
     .filter(s => wanted.includes(s.name))
     .map(s => {
@@ -149,8 +164,7 @@ export async function gateCommand(options: GateOptions, io: CliIo): Promise<numb
     });
   const decision = strictestDecision(verdicts.map(v => v.decision));
   const pass = DECISIONS.indexOf(decision) <= DECISIONS.indexOf(allow);
-  if (options.json)
-    io.out(`${JSON.stringify({ decision, pass, allow, slos: verdicts }, null, 2)}\n`);
+  if (options.json) io.out(toJson({ decision, pass, allow, slos: verdicts }));
   else {
     io.out(
       `${table([['SLO', 'decision', 'why'], ...verdicts.map(v => [v.slo, v.decision, v.reasons.join('; ')])])}\n`

@@ -1,5 +1,6 @@
-import { formatDuration, loadSpec, SpecError, type SloDefinition } from '@burnrate/core';
-import { UsageError, type CliIo } from '../io';
+import { formatDuration, type SloDefinition } from '@burnrate/core';
+import { EXIT_OK, UsageError, type CliIo } from '../io';
+import { loadSpecFile } from '../spec-file';
 
 /** One line describing a validated SLO. */
 export function describeSlo(d: SloDefinition): string {
@@ -46,16 +47,9 @@ export function describeSlo(d: SloDefinition): string {
 /** `burnrate validate FILE`: exit 0 with a line per SLO, or 1 with every error. */
 export function validateCommand(file: string | undefined, io: CliIo): number {
   if (!file) throw new UsageError('validate needs a spec file: burnrate validate burnrate.yaml');
-  try {
-    const spec = loadSpec(file);
-    io.out(`${file}: ${spec.slos.length} SLO${spec.slos.length === 1 ? '' : 's'} valid\n`);
-    for (const d of spec.slos) io.out(`  ${describeSlo(d)}\n`);
-    return 0;
-  } catch (e) {
-    if (e instanceof SpecError) {
-      io.err(`${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  const spec = loadSpecFile(file, io);
+  if (typeof spec === 'number') return spec;
+  io.out(`${file}: ${spec.slos.length} SLO${spec.slos.length === 1 ? '' : 's'} valid\n`);
+  for (const d of spec.slos) io.out(`  ${describeSlo(d)}\n`);
+  return EXIT_OK;
 }

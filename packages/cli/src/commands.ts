@@ -1,0 +1,222 @@
+import type { CommandDefinition } from './command';
+import { budgetCommand } from './commands/budget';
+import { collectorCommand } from './commands/collector';
+import { dashboardCommand, rulesCommand } from './commands/rules';
+import { replayCommand } from './commands/replay';
+import { DEFAULT_STATUS_URL, gateCommand, statusCommand } from './commands/status';
+import { validateCommand } from './commands/validate';
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+const SOURCE_FLAGS = {
+  url: {
+    type: 'string',
+    value: 'URL',
+    help: `a collector's /api/slos (default ${DEFAULT_STATUS_URL})`,
+  },
+  input: { type: 'string', short: 'i', value: 'FILE', help: 'a saved copy of /api/slos instead' },
+  json: { type: 'boolean', help: 'print JSON instead of a table' },
+} as const;
+
+/**
+ * Every `burnrate` command, in the order `burnrate help` lists them. To add a
+ * command, add its definition here: parsing, `--help`, `help NAME` and "did you
+ * mean" come with it.
+ */
+export const COMMANDS: readonly CommandDefinition[] = [
+  {
+    name: 'budget',
+    summary: 'error budget of an objective, and the reference table',
+    synopsis: '[--objective 99.9] [--window 30d] [--json]',
+    flags: {
+      objective: { type: 'string', short: 'o', value: 'PERCENT', help: 'objective (default 99.9)' },
+      window: { type: 'string', short: 'w', value: 'DURATION', help: 'SLO window (default 30d)' },
+      json: { type: 'boolean', help: 'print JSON' },
+    },
+    details: 'Exit: 0; 2 on a bad flag.\nExample: burnrate budget --objective 99.95 --window 28d',
+    run: ({ values }, io) =>
+      budgetCommand(
+        {
+          objective: str(values.objective),
+          window: str(values.window),
+          json: values.json === true,
+        },
+        io
+      ),
+  },
+  {
+    name: 'validate',
+    summary: 'check a spec: one line per SLO, or every error with its path',
+    synopsis: 'FILE',
+    positionals: ['FILE'],
+    flags: {},
+    details:
+      'FILE is a burnrate spec or OpenSLO v1 documents.\nExit: 0 valid; 1 invalid (every error listed) or no such file.',
+    run: ({ positionals }, io) => validateCommand(positionals[0], io),
+  },
+  {
+    name: 'replay',
+    summary: 'replay per-minute events (timestamp,total,bad) through the engine',
+    synopsis: '--objective O --window W --input F.csv [--json]',
+    flags: {
+      objective: { type: 'string', short: 'o', value: 'PERCENT', help: 'objective, say 99.9' },
+      window: { type: 'string', short: 'w', value: 'DURATION', help: 'SLO window, say 28d' },
+      input: { type: 'string', short: 'i', value: 'FILE', help: 'CSV with timestamp,total,bad' },
+      json: { type: 'boolean', help: 'print JSON' },
+    },
+    details: 'Exit: 0; 1 on a missing file or a bad row (named by line); 2 on a bad flag.',
+    run: ({ values }, io) =>
+      replayCommand(
+        {
+          objective: str(values.objective),
+          window: str(values.window),
+          input: str(values.input),
+          json: values.json === true,
+        },
+        io
+      ),
+  },
+  {
+    name: 'rules',
+    summary: 'Prometheus recording and alerting rules',
+    synopsis: 'FILE [--format prometheus|prometheus-operator] [-o OUT]',
+    positionals: ['FILE'],
+    flags: {
+      format: {
+        type: 'string',
+        short: 'f',
+        value: 'FORMAT',
+        help: 'prometheus (default) or prometheus-operator',
+      },
+      out: { type: 'string', short: 'o', value: 'OUT', help: 'write to a file (default stdout)' },
+    },
+    details: 'Exit: 0; 1 on an invalid or missing spec, or an output file that cannot be written.',
+    run: ({ values, positionals }, io) =>
+      rulesCommand(positionals[0], { format: str(values.format), out: str(values.out) }, io),
+  },
+  {
+    name: 'dashboard',
+    summary: 'Grafana dashboard JSON',
+    synopsis: 'FILE [-o OUT]',
+    positionals: ['FILE'],
+    flags: {
+      out: { type: 'string', short: 'o', value: 'OUT', help: 'write to a file (default stdout)' },
+    },
+    details: 'Exit: 0; 1 on an invalid or missing spec, or an output file that cannot be written.',
+    run: ({ values, positionals }, io) =>
+      dashboardCommand(positionals[0], { out: str(values.out) }, io),
+  },
+  {
+    name: 'collector',
+    summary: 'OTLP trace receiver computing the same numbers',
+    synopsis: '--config FILE [options]',
+    flags: {
+      config: {
+        type: 'string',
+        short: 'c',
+        value: 'FILE',
+        help: 'the spec (default burnrate.yaml)',
+      },
+      host: { type: 'string', value: 'HOST', help: 'address to listen on (default 127.0.0.1)' },
+      'http-port': { type: 'string', value: 'PORT', help: 'OTLP/HTTP port (default 4318), or off' },
+      'grpc-port': { type: 'string', value: 'PORT', help: 'OTLP/gRPC port (default 4317), or off' },
+      'metrics-port': {
+        type: 'string',
+        value: 'PORT',
+        help: 'Prometheus /metrics port (default 9464), or off',
+      },
+      'state-file': {
+        type: 'string',
+        value: 'FILE',
+        help: 'snapshot of the windows; its folder must exist and be writable',
+      },
+      'snapshot-interval': {
+        type: 'string',
+        value: 'DURATION',
+        help: 'how often state is saved (default 10s)',
+      },
+      'max-body-size': { type: 'string', value: 'SIZE', help: 'largest request (default 64MiB)' },
+      token: {
+        type: 'string',
+        value: 'TOKEN',
+        help: 'bearer token senders must give (or BURNRATE_TOKEN)',
+      },
+    },
+    details: `Flags win over the spec's collector: section. Runs until SIGTERM or SIGINT, or
+until the process that started it exits (npx and npm exec pass SIGTERM to a shell
+that does not pass it on), then saves state and exits 0. In a container, start it
+with exec form (CMD ["burnrate", "collector", ...] or exec burnrate collector ...)
+so that it is the process receiving the signals.
+Exit: 0 after a signal; 1 on an invalid or missing spec, a state folder that does
+not exist or is not writable, or a port in use; 2 on a bad flag.`,
+    run: ({ values }, io) =>
+      collectorCommand(
+        {
+          config: str(values.config),
+          host: str(values.host),
+          httpPort: str(values['http-port']),
+          grpcPort: str(values['grpc-port']),
+          metricsPort: str(values['metrics-port']),
+          stateFile: str(values['state-file']),
+          snapshotInterval: str(values['snapshot-interval']),
+          maxBodySize: str(values['max-body-size']),
+          token: str(values.token),
+        },
+        io
+      ),
+  },
+  {
+    name: 'status',
+    summary: "every SLO's current numbers from a running collector",
+    synopsis: '[--url URL | --input FILE] [--json]',
+    flags: SOURCE_FLAGS,
+    details:
+      "Shows each SLO's own burn-rate windows.\nExit: 0; 1 when the collector does not answer or the file is missing.",
+    run: ({ values }, io) =>
+      statusCommand(
+        { url: str(values.url), input: str(values.input), json: values.json === true },
+        io
+      ),
+  },
+  {
+    name: 'gate',
+    summary: 'may a release go out? exit 0 yes, 1 no',
+    synopsis:
+      '[--url URL | --input FILE] [--slo NAME]... [--allow review] [--min-remaining 0.25] [--json]',
+    flags: {
+      ...SOURCE_FLAGS,
+      slo: {
+        type: 'string',
+        multiple: true,
+        value: 'NAME',
+        help: 'judge only these SLOs (repeat)',
+      },
+      allow: {
+        type: 'string',
+        value: 'DECISION',
+        help: 'strictest decision that passes: approve, review (default), defer, block',
+      },
+      'min-remaining': {
+        type: 'string',
+        value: 'SHARE',
+        help: 'defer when less budget than this share is left (0.25)',
+      },
+    },
+    details: `Each SLO's status gives a decision (healthy → approve, attention → review,
+warning → defer, critical and exhausted → block); the strictest wins.
+Exit: 0 when it is at most --allow; 1 otherwise, or when the collector does not
+answer or an SLO is unknown; 2 on a bad flag.`,
+    run: ({ values }, io) =>
+      gateCommand(
+        {
+          url: str(values.url),
+          input: str(values.input),
+          slos: Array.isArray(values.slo) ? values.slo : [],
+          allow: str(values.allow),
+          minRemaining: str(values['min-remaining']),
+          json: values.json === true,
+        },
+        io
+      ),
+  },
+];
