@@ -56,3 +56,10 @@ export type {
   Offender,
   AlertNotice,
 } from './types';
+export {
+  readNotificationSettings,
+  notificationSettingsFromEnv,
+  parseHeaders,
+  NOTIFICATION_SETTING_KEYS,
+} from './settings';
+export type { NotificationSettings, SettingsProblem } from './settings';

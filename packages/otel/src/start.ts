@@ -19,6 +19,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { notificationSettingsFromEnv, type NotificationSettings } from '@burnrate/notify';
 import { SloSpanProcessor } from './slo-span-processor';
 
 /** What the `register` entry starts, read from the environment by {@link readRegisterConfig}. */
@@ -43,6 +44,12 @@ export interface RegisterConfig {
   metricExportTimeoutMs: number;
   /** `OTEL_SERVICE_NAME`; undefined leaves it to the resource detectors. */
   serviceName: string | undefined;
+  /**
+   * Alert notifications from `BURNRATE_ALERTMANAGER_URL`, `BURNRATE_WEBHOOK_URL`
+   * and the other `BURNRATE_*` notification variables (`notificationSettingsFromEnv`
+   * of `@burnrate/notify`). @default {} (none)
+   */
+  notifications: NotificationSettings;
 }
 
 /** Handle on what {@link startBurnrate} started. */
@@ -133,6 +140,9 @@ export function readRegisterConfig(
     problems.push(
       `OTLP metrics protocol: expected ${OTLP_PROTOCOLS.join(', ')}, got "${otlpMetricsProtocol}"`
     );
+  const notifications = notificationSettingsFromEnv(env, (name, message) =>
+    problems.push(`${name}: ${message}`)
+  );
   if (problems.length > 0)
     throw new Error(`invalid burnrate environment:\n  ${problems.join('\n  ')}`);
   return {
@@ -147,6 +157,7 @@ export function readRegisterConfig(
     // An export must end before the next one starts (as NodeSDK does with these variables).
     metricExportTimeoutMs: Math.min(metricExportTimeoutMs, metricExportIntervalMs),
     serviceName: text(env.OTEL_SERVICE_NAME),
+    notifications,
   };
 }
 
@@ -251,7 +262,19 @@ async function flushThenShutdown(sdk: NodeSDK, readers: MetricReader[]): Promise
  * spec does not validate.
  */
 export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd()): BurnrateHandle {
-  const processor = new SloSpanProcessor({ spec: config.specPath });
+  const n = config.notifications ?? {};
+  const processor = new SloSpanProcessor({
+    spec: config.specPath,
+    notifications:
+      (n.alertmanagers ?? []).length > 0 || (n.webhooks ?? []).length > 0
+        ? {
+            alertmanagers: n.alertmanagers,
+            webhooks: n.webhooks,
+            evaluationIntervalMs: n.alertEvaluationIntervalMs,
+            resendIntervalMs: n.alertResendIntervalMs,
+          }
+        : undefined,
+  });
   const readers = metricReaders(config);
   const sdk = new NodeSDK({
     serviceName: config.serviceName,

@@ -59,4 +59,24 @@ describe('readRegisterConfig', () => {
       /OTEL_TRACES_EXPORTER: unsupported exporter "jaeger"/
     );
   });
+
+  it('should read the BURNRATE_* notification variables, and refuse bad ones by name', () => {
+    const c = readRegisterConfig({
+      BURNRATE_ALERTMANAGER_URL: 'http://am-0:9093,http://am-1:9093',
+      BURNRATE_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+      BURNRATE_WEBHOOK_FORMAT: 'slack',
+      BURNRATE_ALERT_EVALUATION_INTERVAL: '5s',
+    });
+    assert.deepStrictEqual(c.notifications, {
+      alertmanagers: [{ url: 'http://am-0:9093' }, { url: 'http://am-1:9093' }],
+      webhooks: [{ url: 'https://hooks.slack.com/services/T/B/X', format: 'slack' }],
+      alertEvaluationIntervalMs: 5_000,
+    });
+    assert.deepStrictEqual(readRegisterConfig({}).notifications, {});
+    assert.throws(
+      () =>
+        readRegisterConfig({ BURNRATE_WEBHOOK_URL: 'http://x/', BURNRATE_WEBHOOK_FORMAT: 'teams' }),
+      /BURNRATE_WEBHOOK_FORMAT: must be json or slack, got "teams"/
+    );
+  });
 });

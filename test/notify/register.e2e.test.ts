@@ -1,0 +1,64 @@
+import * as assert from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, http, startNode, waitForHttp, type Child } from '../helpers/child';
+import { TestReceiver } from '../helpers/http-receiver';
+
+const ROOT = resolve(__dirname, '../../..');
+const SERVER = resolve(ROOT, 'examples/checkout/server.js');
+
+/** 90 % over 1 h, page at 5x over 20 s / 5 s: a few seconds of failures fire it. */
+const SPEC_TEXT = `
+slos:
+  - name: checkout-availability
+    service: checkout
+    objective: 90
+    window: 1h
+    sli: { good: { status: ok } }
+    alerting:
+      tiers:
+        - { severity: page, long: 20s, short: 5s, burnRate: 5 }
+`;
+
+describe('register notifications (BURNRATE_* variables)', function () {
+  this.timeout(60_000);
+  let app: Child | undefined;
+  let hook: TestReceiver;
+  let dir = '';
+
+  beforeEach(async () => {
+    hook = new TestReceiver();
+    await hook.start();
+    dir = mkdtempSync(join(tmpdir(), 'burnrate-register-notify-'));
+  });
+  afterEach(async () => {
+    await app?.stop();
+    await hook.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should send a Slack message from an untouched app when its requests fail', async () => {
+    writeFileSync(join(dir, 'burnrate.yaml'), SPEC_TEXT);
+    const [appPort, metricsPort] = [await freePort(), await freePort()];
+    app = startNode(['--require', '@burnrate/otel/register', SERVER], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(appPort),
+        OTEL_SERVICE_NAME: 'checkout',
+        BURNRATE_CONFIG: join(dir, 'burnrate.yaml'),
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+        BURNRATE_WEBHOOK_URL: `${hook.url}/services/T/B/X`,
+        BURNRATE_WEBHOOK_FORMAT: 'slack',
+        BURNRATE_ALERT_EVALUATION_INTERVAL: '500ms',
+      },
+    });
+    await waitForHttp(appPort, '/healthz', 15_000, app);
+    for (let i = 0; i < 30; i++) await http(appPort, 'GET', `/api/orders/${i}?fail=1`);
+    await hook.waitFor(1, 15_000);
+    const body = JSON.parse(hook.requests[0].body) as { text: string; blocks: unknown[] };
+    assert.match(body.text, /FIRING page: SLO checkout-availability burns its error budget/);
+    assert.match(JSON.stringify(body.blocks), /\/api\/orders\/:id` 500: \d+ bad/);
+  });
+});
