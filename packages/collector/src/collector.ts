@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_MAX_SERIES, loadSpec, SloEngine, type SloSpec } from '@burnrate/core';
+import { DEFAULT_MAX_SERIES, fineStepMs, loadSpec, SloEngine, type SloSpec } from '@burnrate/core';
 import { SloNotifier } from '@burnrate/notify';
 import { METRIC_SLO_BAD_EVENTS, SloMetrics } from '@burnrate/otel';
 import { Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
@@ -75,6 +75,13 @@ function listen(server: Server, host: string, port: number, what: string): Promi
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** The finest history step of the spec's SLOs (1 s to 1 min): the history timer's interval. */
+function historyIntervalMs(spec: SloSpec): number {
+  let ms = 60_000;
+  for (const slo of spec.slos) ms = Math.min(ms, fineStepMs(slo.window.durationMs));
+  return ms;
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -316,6 +323,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const timer =
     store !== undefined ? setInterval(() => void snapshotState(), snapshotIntervalMs) : undefined;
   timer?.unref();
+  // the history takes a reading at every snapshot: one per finest history step at least
+  const historyTimer = setInterval(() => engine.snapshot(), historyIntervalMs(spec));
+  historyTimer.unref();
 
   notifier?.start();
   ready = true;
@@ -350,6 +360,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       closing ??= (async () => {
         ready = false;
         if (timer !== undefined) clearInterval(timer);
+        clearInterval(historyTimer);
         await shutdownServers();
         await snapshotting;
         await snapshotState();

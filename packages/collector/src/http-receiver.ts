@@ -9,12 +9,12 @@ import {
   RpcCode,
 } from './otlp-response';
 import type { ReceiverContext } from './receiver-context';
-import { slosResponse, toJson } from './slos-api';
+import { SLOS_PATH, StatusPage } from './status/status-page';
+
+export { SLOS_PATH };
 
 /** OTLP/HTTP traces path. */
 export const TRACES_PATH = '/v1/traces';
-/** Every SLO's numbers as JSON. */
-export const SLOS_PATH = '/api/slos';
 /** Liveness. */
 export const HEALTH_PATH = '/healthz';
 /** Readiness (state restored, not shutting down). */
@@ -27,15 +27,18 @@ const JSON_TYPE = 'application/json';
 
 /**
  * The HTTP side of the collector: OTLP/HTTP `POST /v1/traces` (protobuf and
- * JSON, gzip or not), `GET /api/slos`, `/healthz` and `/readyz`. Answers
+ * JSON, gzip or not), the status page and its API ({@link StatusPage}: `/`,
+ * `/api/slos`, `/api/slos/NAME/history`), `/healthz` and `/readyz`. Answers
  * follow the OTLP/HTTP specification: the response type follows the request,
  * failures carry a `google.rpc.Status`, partial success reports rejected spans.
  */
 export class HttpReceiver {
   private readonly _ctx: ReceiverContext;
+  private readonly _page: StatusPage;
 
   constructor(ctx: ReceiverContext) {
     this._ctx = ctx;
+    this._page = new StatusPage({ engine: ctx.engine, token: ctx.token });
   }
 
   /** The `request` listener of the server. */
@@ -52,16 +55,6 @@ export class HttpReceiver {
             this._status(req, res, false, 500, RpcCode.INTERNAL, 'internal error');
         });
         return;
-      case SLOS_PATH:
-        if (req.method !== 'GET' && req.method !== 'HEAD')
-          return this._notAllowed(req, res, 'GET, HEAD');
-        return this._text(
-          req,
-          res,
-          200,
-          JSON_TYPE,
-          toJson(slosResponse(this._ctx.engine.snapshot(), this._ctx.engine.clock.now()))
-        );
       case HEALTH_PATH:
         return this._text(req, res, 200, 'text/plain', 'ok\n');
       case READY_PATH:
@@ -69,6 +62,7 @@ export class HttpReceiver {
           ? this._text(req, res, 200, 'text/plain', 'ready\n')
           : this._text(req, res, 503, 'text/plain', 'not ready\n');
       default:
+        if (this._page.handle(req, res, path)) return;
         return this._text(req, res, 404, 'text/plain', `not found: ${path}\n`);
     }
   };

@@ -27,6 +27,10 @@ export {
 } from './http-receiver';
 export { TRACE_EXPORT_PATH, TRACE_SERVICE_DEFINITION } from './grpc-receiver';
 export { slosResponse } from './slos-api';
+export { StatusPage, SLO_PATH_PREFIX, HISTORY_SUFFIX } from './status/status-page';
+export type { StatusPageOptions } from './status/status-page';
+export { historyResponse } from './status/history-api';
+export type { HistoryResponse, HistoryColumns, HistoryTier } from './status/history-api';
 export type { SloReport, SlosResponse } from './slos-api';
 export { StateStore, STATE_FILE_FORMAT, STATE_FILE_VERSION } from './state-store';
 export type { StateFile, RestoreOutcome } from './state-store';
