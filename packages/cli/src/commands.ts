@@ -7,6 +7,8 @@ import { DEFAULT_STATUS_URL, gateCommand, statusCommand } from './commands/statu
 import { validateCommand } from './commands/validate';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const list = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
 
 const SOURCE_FLAGS = {
   url: {
@@ -141,8 +143,49 @@ export const COMMANDS: readonly CommandDefinition[] = [
         value: 'TOKEN',
         help: 'bearer token senders must give (or BURNRATE_TOKEN)',
       },
+      'alertmanager-url': {
+        type: 'string',
+        multiple: true,
+        value: 'URL',
+        help: 'send alerts to this Alertmanager (repeat for each member of an HA pair)',
+      },
+      'alertmanager-header': {
+        type: 'string',
+        multiple: true,
+        value: "'NAME: VALUE'",
+        help: 'extra header on requests to the Alertmanagers (repeatable)',
+      },
+      'alertmanager-token': {
+        type: 'string',
+        value: 'TOKEN',
+        help: 'bearer token for the Alertmanagers',
+      },
+      'webhook-url': {
+        type: 'string',
+        multiple: true,
+        value: 'URL',
+        help: 'post one message per alert firing and resolved here (repeatable)',
+      },
+      'webhook-format': {
+        type: 'string',
+        value: 'json|slack',
+        help: 'body of the --webhook-url messages (default slack for hooks.slack.com, else json)',
+      },
+      'webhook-header': {
+        type: 'string',
+        multiple: true,
+        value: "'NAME: VALUE'",
+        help: 'extra header on webhook requests (repeatable)',
+      },
+      'webhook-token': { type: 'string', value: 'TOKEN', help: 'bearer token for the webhooks' },
+      'alert-evaluation-interval': {
+        type: 'string',
+        value: 'DURATION',
+        help: 'how often alerts are evaluated for notifications (default 10s)',
+      },
     },
-    details: `Flags win over the spec's collector: section. Runs until SIGTERM or SIGINT, or
+    details: `Flags win over the spec's collector: section; --alertmanager-url and
+--webhook-url replace the spec's alertmanagers and webhooks lists. Runs until SIGTERM or SIGINT, or
 until the process that started it exits (npx and npm exec pass SIGTERM to a shell
 that does not pass it on), then saves state and exits 0. In a container, start it
 with exec form (CMD ["burnrate", "collector", ...] or exec burnrate collector ...)
@@ -161,6 +204,14 @@ not exist or is not writable, or a port in use; 2 on a bad flag.`,
           snapshotInterval: str(values['snapshot-interval']),
           maxBodySize: str(values['max-body-size']),
           token: str(values.token),
+          alertmanagerUrls: list(values['alertmanager-url']),
+          alertmanagerHeaders: list(values['alertmanager-header']),
+          alertmanagerToken: str(values['alertmanager-token']),
+          webhookUrls: list(values['webhook-url']),
+          webhookFormat: str(values['webhook-format']),
+          webhookHeaders: list(values['webhook-header']),
+          webhookToken: str(values['webhook-token']),
+          alertEvaluationInterval: str(values['alert-evaluation-interval']),
         },
         io
       ),

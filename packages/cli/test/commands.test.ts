@@ -7,6 +7,7 @@ import { loadSpec, SloEngine, type SpanView } from '@burnrate/core';
 import { slosResponse, startCollector, silentLogger } from '@burnrate/collector';
 import { parse } from 'yaml';
 import { main } from '../src';
+import { notificationFlags } from '../src/commands/collector';
 import { capture } from './capture';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'burnrate.js');
@@ -225,6 +226,69 @@ describe('burnrate CLI commands', () => {
   });
 
   describe('collector', () => {
+    it('should turn repeated --alertmanager-url and --webhook-url flags into receivers', () => {
+      assert.deepStrictEqual(
+        notificationFlags({
+          alertmanagerUrls: ['http://am-0:9093', 'http://am-1:9093'],
+          alertmanagerHeaders: ['X-Scope-OrgID: team-a'],
+          webhookUrls: ['https://hooks.example/a'],
+          webhookFormat: 'slack',
+          webhookToken: 's3cret',
+          alertEvaluationInterval: '5s',
+        }),
+        {
+          alertmanagers: [
+            { url: 'http://am-0:9093', headers: { 'X-Scope-OrgID': 'team-a' } },
+            { url: 'http://am-1:9093', headers: { 'X-Scope-OrgID': 'team-a' } },
+          ],
+          webhooks: [{ url: 'https://hooks.example/a', token: 's3cret', format: 'slack' }],
+          alertEvaluationIntervalMs: 5_000,
+        }
+      );
+      assert.deepStrictEqual(notificationFlags({}), {});
+    });
+
+    it('should refuse a bad notification flag with exit code 2', async () => {
+      const io = capture();
+      assert.strictEqual(
+        await main(
+          [
+            'collector',
+            '--config',
+            DESIGN,
+            '--webhook-url',
+            'http://x/',
+            '--webhook-format',
+            'xml',
+          ],
+          io
+        ),
+        2
+      );
+      assert.match(io.stderr, /--webhook-format must be json or slack, got "xml"/);
+      const io2 = capture();
+      assert.strictEqual(
+        await main(
+          [
+            'collector',
+            '--config',
+            DESIGN,
+            '--alertmanager-url',
+            'ftp://am',
+            '--http-port',
+            '0',
+            '--grpc-port',
+            'off',
+            '--metrics-port',
+            'off',
+          ],
+          io2
+        ),
+        1
+      );
+      assert.match(io2.stderr, /alertmanagers\[0\]\.url: must be http:\/\/ or https:\/\//);
+    });
+
     it('should refuse a bad spec before listening, naming the path', () => {
       const bad = path.join(tmp(), 'bad.yaml');
       writeFileSync(

@@ -17,6 +17,10 @@ export type CollectorFlags = Pick<
   | 'maxSeries'
   | 'token'
   | 'tls'
+  | 'alertmanagers'
+  | 'webhooks'
+  | 'alertEvaluationIntervalMs'
+  | 'alertResendIntervalMs'
 >;
 
 /**
@@ -52,6 +56,10 @@ export function collectorOptionsFrom(
     maxSeries: pick('maxSeries', s.maxSeries),
     token: pick('token', s.token),
     tls,
+    alertmanagers: flags.alertmanagers,
+    webhooks: flags.webhooks,
+    alertEvaluationIntervalMs: flags.alertEvaluationIntervalMs,
+    alertResendIntervalMs: flags.alertResendIntervalMs,
   };
   for (const k of Object.keys(options) as Array<keyof CollectorOptions>)
     if (options[k] === undefined) delete options[k];

@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseBytes, parseDuration } from '@burnrate/core';
+import { parseHeaders, type WebhookFormat } from '@burnrate/notify';
 import {
   collectorOptionsFrom,
   startCollector,
@@ -21,6 +22,14 @@ export interface CollectorCommandOptions {
   snapshotInterval?: string;
   maxBodySize?: string;
   token?: string;
+  alertmanagerUrls?: string[];
+  alertmanagerHeaders?: string[];
+  alertmanagerToken?: string;
+  webhookUrls?: string[];
+  webhookFormat?: string;
+  webhookHeaders?: string[];
+  webhookToken?: string;
+  alertEvaluationInterval?: string;
 }
 
 /** How often the collector checks that the process that started it is still there. */
@@ -129,6 +138,7 @@ export async function collectorCommand(
       );
     flags.maxBodyBytes = bytes;
   }
+  Object.assign(flags, notificationFlags(options));
   const spec = loadSpecFile(file, io);
   if (typeof spec === 'number') return spec;
   const collectorOptions = collectorOptionsFrom(spec, flags, dirname(file));
@@ -160,4 +170,66 @@ export async function collectorCommand(
   });
   await collector.close();
   return EXIT_OK;
+}
+
+/** `--NAME 'Name: value'` flags (or `name=value,…`) as one header object. */
+function headerFlags(
+  flag: string,
+  values: string[] | undefined
+): Record<string, string> | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const h = parseHeaders(v);
+    if (h === undefined)
+      throw new UsageError(
+        `--${flag} must be 'Name: value' or name=value, got ${JSON.stringify(v)}`
+      );
+    Object.assign(out, h);
+  }
+  return out;
+}
+
+/** The notification flags as collector options; URLs are checked by the collector. */
+export function notificationFlags(options: CollectorCommandOptions): CollectorFlags {
+  const flags: CollectorFlags = {};
+  const format = options.webhookFormat;
+  if (format !== undefined && format !== 'json' && format !== 'slack')
+    throw new UsageError(`--webhook-format must be json or slack, got ${JSON.stringify(format)}`);
+  const receivers = (
+    urls: string[] | undefined,
+    headers: Record<string, string> | undefined,
+    token: string | undefined,
+    extra: { format?: WebhookFormat } = {}
+  ) =>
+    urls === undefined || urls.length === 0
+      ? undefined
+      : urls.map(url => ({
+          url,
+          ...(headers !== undefined ? { headers } : {}),
+          ...(token !== undefined ? { token } : {}),
+          ...extra,
+        }));
+  const ams = receivers(
+    options.alertmanagerUrls,
+    headerFlags('alertmanager-header', options.alertmanagerHeaders),
+    options.alertmanagerToken
+  );
+  if (ams !== undefined) flags.alertmanagers = ams;
+  const hooks = receivers(
+    options.webhookUrls,
+    headerFlags('webhook-header', options.webhookHeaders),
+    options.webhookToken,
+    format !== undefined ? { format } : {}
+  );
+  if (hooks !== undefined) flags.webhooks = hooks;
+  if (options.alertEvaluationInterval !== undefined) {
+    const ms = parseDuration(options.alertEvaluationInterval);
+    if (ms === undefined)
+      throw new UsageError(
+        `--alert-evaluation-interval must be a duration such as 10s, got ${JSON.stringify(options.alertEvaluationInterval)}`
+      );
+    flags.alertEvaluationIntervalMs = ms;
+  }
+  return flags;
 }
