@@ -97,11 +97,12 @@ describe('reliability: cardinality', function () {
       await sendDistinct(c!.httpPort, 0, 10_000);
       const samples = parsePrometheusText(await getText(c!.metricsPort!, '/metrics'));
       const rss1 = rssKiB(c!.pid);
+      // the cap is per SLO: two SLOs, each with MAX_SERIES keys and one overflow series
       for (const [name, series] of seriesByName(samples))
-        assert.ok(series.length <= MAX_SERIES + 2, `${name}: ${series.length} series`);
+        assert.ok(series.length <= 2 * (MAX_SERIES + 1), `${name}: ${series.length} series`);
       const bad = samples.filter(s => s.name === 'slo_bad_events_total');
       const overflow = bad.filter(s => s.labels.otel_metric_overflow === 'true');
-      assert.strictEqual(bad.length - overflow.length, MAX_SERIES);
+      assert.strictEqual(bad.length - overflow.length, 2 * MAX_SERIES);
       assert.strictEqual(overflow.length, 2, 'one overflow series per SLO');
       for (const slo of ['any-availability', 'any-latency']) {
         const mine = bad.filter(s => s.labels.slo_name === slo);
@@ -120,7 +121,7 @@ describe('reliability: cardinality', function () {
       const after = parsePrometheusText(await getText(c!.metricsPort!, '/metrics'));
       assert.strictEqual(
         after.filter(s => s.name === 'slo_bad_events_total').length,
-        MAX_SERIES + 2
+        2 * (MAX_SERIES + 1)
       );
       process.stdout.write(
         `      RSS after 10,000 distinct routes/services ${rss1} KiB, after 30,000 ${rss2} KiB (heap cap ${HEAP_MIB} MiB)\n`
@@ -133,7 +134,7 @@ describe('reliability: cardinality', function () {
     });
   });
 
-  it('should cap at 2,000 series by default (in process, a real Prometheus reader)', async () => {
+  it('should cap at 100 keys per SLO by default (in process, a real Prometheus reader)', async () => {
     const collector = await startCollector({
       spec: parseSpec(SPEC_TEXT),
       httpPort: 0,
@@ -143,12 +144,12 @@ describe('reliability: cardinality', function () {
     });
     try {
       await sendDistinct(collector.httpPort!, 0, 3_000);
-      assert.strictEqual(collector.engine.breakdown.size, 2_000);
+      for (const state of collector.engine.states) assert.strictEqual(state.attribution.keys, 100);
       const samples = parsePrometheusText(await getText(collector.metricsPort!, '/metrics'));
       const bad = samples.filter(s => s.name === 'slo_bad_events_total');
-      assert.strictEqual(bad.length, 2_002, 'no series folded by the SDK');
+      assert.strictEqual(bad.length, 202, 'no series folded by the SDK');
       const overflow = bad.filter(s => s.labels.otel_metric_overflow === 'true');
-      // 2,000 series are kept, shared by both SLOs in arrival order; the rest overflows
+      // 100 keys per SLO are kept in arrival order; the rest overflows
       const kept = bad.length - overflow.length;
       assert.strictEqual(
         overflow.reduce((n, s) => n + s.value, 0),

@@ -100,7 +100,14 @@ function numbers(engine: SloEngine) {
       bad: s.bad,
       windows: s.windows.map(w => [w.window, w.eligible, w.bad]),
     })),
-    breakdown: [...engine.breakdown.series()].map(b => ({ ...b })),
+    // first-seen times to the millisecond: end times convert from nanoseconds by two float paths
+    attribution: engine.states.map(st =>
+      st.readAttribution(NOW).rows.map(r => ({
+        ...r,
+        firstSeenMs: Math.round(r.firstSeenMs),
+        exemplars: r.exemplars.map(e => ({ ...e, timeMs: Math.round(e.timeMs) })),
+      }))
+    ),
     dropped: { ...engine.dropped },
   };
 }

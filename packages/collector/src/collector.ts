@@ -7,9 +7,15 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_MAX_SERIES, fineStepMs, loadSpec, SloEngine, type SloSpec } from '@burnrate/core';
+import {
+  DEFAULT_MAX_ATTRIBUTION_KEYS,
+  fineStepMs,
+  loadSpec,
+  SloEngine,
+  type SloSpec,
+} from '@burnrate/core';
 import { SloNotifier } from '@burnrate/notify';
-import { METRIC_SLO_BAD_EVENTS, SloMetrics } from '@burnrate/otel';
+import { METRIC_SLO_BAD_EVENTS, METRIC_SLO_ELIGIBLE_EVENTS, SloMetrics } from '@burnrate/otel';
 import { Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -113,7 +119,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxInFlightBytes = options.maxInFlightBytes ?? 2 * maxBodyBytes;
   const snapshotIntervalMs = options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
-  const maxSeries = options.maxSeries ?? DEFAULT_MAX_SERIES;
+  const maxSeries = options.maxSeries ?? DEFAULT_MAX_ATTRIBUTION_KEYS;
   if (!(maxBodyBytes > 0))
     throw new RangeError(`maxBodyBytes: must be positive, got ${maxBodyBytes}`);
   if (!(maxInFlightBytes > 0))
@@ -135,7 +141,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     spec,
     clock: options.clock,
     maxFutureSkewMs: options.maxFutureSkewMs,
-    maxBreakdownSeries: maxSeries,
+    maxAttributionKeys: maxSeries,
   });
   const budget = new InFlightBudget(maxInFlightBytes);
   const metrics = new CollectorMetrics(() => budget.usedBytes);
@@ -178,14 +184,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const meterProvider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': COLLECTOR_SERVICE_NAME }),
     readers,
-    // The engine caps the breakdown at maxSeries plus one overflow series per SLO;
-    // the SDK's own limit (2000 by default) must not fold those together again.
-    views: [
-      {
-        instrumentName: METRIC_SLO_BAD_EVENTS,
-        aggregationCardinalityLimit: maxSeries + spec.slos.length + 1,
-      },
-    ],
+    // The engine caps each SLO's attribution keys at maxSeries plus one overflow
+    // series; the SDK's own limit (2000 by default) must not fold those together again.
+    views: [METRIC_SLO_BAD_EVENTS, METRIC_SLO_ELIGIBLE_EVENTS].map(instrumentName => ({
+      instrumentName,
+      aggregationCardinalityLimit: (maxSeries + 1) * spec.slos.length + 1,
+    })),
   });
   const sloMetrics = new SloMetrics({ engine, meterProvider });
   metrics.register(meterProvider);

@@ -12,8 +12,22 @@ export class JsonSpanView implements SpanView {
   durationMs = 0;
   statusCode = 0;
   serviceName: string | undefined = undefined;
+  /** The resource's `service.version`. */
+  serviceVersion: string | undefined = undefined;
+  /** @internal the span object (its ids are read only for bad events) */
+  _span: Record<string, unknown> | undefined = undefined;
   /** @internal the span's `attributes` array (KeyValue objects), validated */
   _attributes: ReadonlyArray<Record<string, unknown>> | undefined = undefined;
+
+  /** The span's `traceId` (hex, as OTLP/JSON writes it); undefined when absent. */
+  get traceId(): string | undefined {
+    return idOf(this._span, 'traceId', 'trace_id');
+  }
+
+  /** The span's `spanId` (hex); undefined when absent. */
+  get spanId(): string | undefined {
+    return idOf(this._span, 'spanId', 'span_id');
+  }
 
   /** The attribute's value (the last one when a key repeats); undefined when absent. */
   attribute(key: string): AttributeValue | undefined {
@@ -59,4 +73,16 @@ function valueOf(v: unknown): AttributeValue {
     }
   }
   return jsonAnyValue(v);
+}
+
+/** A hex id field (camelCase, else snake_case), lowercased; undefined when absent or empty. */
+function idOf(
+  span: Record<string, unknown> | undefined,
+  camel: string,
+  snake: string
+): string | undefined {
+  if (span === undefined || span === null) return undefined;
+  let v = span[camel];
+  if (v === undefined || v === null) v = span[snake];
+  return typeof v === 'string' && v.length > 0 ? v.toLowerCase() : undefined;
 }

@@ -1,4 +1,4 @@
-import { ATTR_SERVICE_NAME } from '@burnrate/core';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@burnrate/core';
 import { JsonSpanView } from './json-span-view';
 import {
   checkAnyValue,
@@ -74,6 +74,7 @@ export class JsonTraceDecoder {
   private readonly _spans: Obj[] = [];
   private readonly _attributes: Array<Obj[] | undefined> = [];
   private readonly _services: Array<string | undefined> = [];
+  private readonly _versions: Array<string | undefined> = [];
   /** Kind (API numbering) and status code of each held span. */
   private readonly _codes = new Int32Array(2 * MAX_HELD_JSON_SPANS);
   /** End time and duration (ms) of each held span. */
@@ -135,12 +136,15 @@ export class JsonTraceDecoder {
       this._spans[i] = undefined as unknown as Obj;
       this._attributes[i] = undefined;
       this._services[i] = undefined;
+      this._versions[i] = undefined;
     }
     this._count = 0;
     const view = this._view;
     view._attributes = undefined;
     view.name = '';
     view.serviceName = undefined;
+    view.serviceVersion = undefined;
+    view._span = undefined;
   }
 
   /**
@@ -158,6 +162,7 @@ export class JsonTraceDecoder {
       const rs: unknown = rss[ri];
       if (!isObject(rs)) return false;
       let service: string | undefined = undefined;
+      let version: string | undefined = undefined;
       const resource = rs.resource;
       if (resource !== undefined && resource !== null) {
         if (!isObject(resource)) return false;
@@ -168,6 +173,7 @@ export class JsonTraceDecoder {
             if (!keyValueOk(attributes[i])) return false;
           }
           service = serviceNameOf(resource);
+          version = resourceStringOf(resource, ATTR_SERVICE_VERSION);
         }
       }
       const sss = rs.scopeSpans;
@@ -184,7 +190,7 @@ export class JsonTraceDecoder {
         if (spans === undefined || spans === null) continue;
         if (!Array.isArray(spans)) return false;
         for (let pi = 0; pi < spans.length; pi++) {
-          const reason = this._span(spans[pi], service);
+          const reason = this._span(spans[pi], service, version);
           if (reason === MALFORMED) return false;
           if (this._mode === Mode.RECORD) continue;
           result.spans++;
@@ -203,7 +209,7 @@ export class JsonTraceDecoder {
    * Checks one span of the fast shape and holds it when it is usable. Returns
    * '' when held, why it cannot be used when not, or {@link MALFORMED}.
    */
-  private _span(span: unknown, service: string | undefined): string {
+  private _span(span: unknown, service: string | undefined, version: string | undefined): string {
     if (!isObject(span)) return MALFORMED;
     if (!hexIdOk(span.traceId) || !hexIdOk(span.spanId) || !hexIdOk(span.parentSpanId))
       return MALFORMED;
@@ -266,6 +272,7 @@ export class JsonTraceDecoder {
     this._spans[i] = span;
     this._attributes[i] = attributes as Obj[] | undefined;
     this._services[i] = service;
+    this._versions[i] = version;
     this._codes[2 * i] = apiSpanKind(kind);
     this._codes[2 * i + 1] = code;
     // (seconds × 1e9 + ns) / 1e6 rounds once, as Number(BigInt(nanos)) / 1e6 does
@@ -290,6 +297,8 @@ export class JsonTraceDecoder {
       view.endTimeMs = times[2 * i];
       view.durationMs = times[2 * i + 1];
       view.serviceName = this._services[i];
+      view.serviceVersion = this._versions[i];
+      view._span = this._spans[i];
       view._attributes = this._attributes[i];
       result.accepted++;
       sink.record(view);
@@ -343,6 +352,7 @@ export class JsonTraceDecoder {
     const view = this._view;
     for (const rs of rss) {
       const serviceName = serviceNameOf(rs.resource as Obj | undefined);
+      const serviceVersion = resourceStringOf(rs.resource as Obj | undefined, ATTR_SERVICE_VERSION);
       const sss = (field(rs, 'scopeSpans', 'scope_spans') as Obj[] | undefined) ?? EMPTY;
       for (const ss of sss) {
         const spans = (ss.spans as Obj[] | undefined) ?? EMPTY;
@@ -357,6 +367,8 @@ export class JsonTraceDecoder {
           const status = span.status;
           view.statusCode = isObject(status) ? enumOf(status.code, STATUS_NAMES) : 0;
           view.serviceName = serviceName;
+          view.serviceVersion = serviceVersion;
+          view._span = span;
           view._attributes = (span.attributes as Obj[] | undefined) ?? undefined;
           result.accepted++;
           this._sink.record(view);
@@ -364,6 +376,7 @@ export class JsonTraceDecoder {
       }
     }
     view._attributes = undefined;
+    view._span = undefined;
   }
 }
 
@@ -493,10 +506,15 @@ function rejectReason(span: Obj): string {
 }
 
 function serviceNameOf(resource: Obj | undefined): string | undefined {
+  return resourceStringOf(resource, ATTR_SERVICE_NAME);
+}
+
+/** A string resource attribute (the last one when a key repeats). */
+function resourceStringOf(resource: Obj | undefined, key: string): string | undefined {
   if (!isObject(resource) || !Array.isArray(resource.attributes)) return undefined;
   let name: string | undefined;
   for (const kv of resource.attributes as Obj[]) {
-    if (kv.key !== ATTR_SERVICE_NAME || !isObject(kv.value)) continue;
+    if (kv.key !== key || !isObject(kv.value)) continue;
     const s = field(kv.value, 'stringValue', 'string_value');
     if (typeof s === 'string') name = s;
   }

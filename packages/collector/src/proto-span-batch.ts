@@ -21,10 +21,14 @@ export const SpanSlot = {
   RESOURCE: 6,
   /** 1 when the span can be recorded, 0 when it is rejected (no end time, say). */
   USABLE: 7,
+  /** Byte offset of the span's 16-byte `trace_id`, −1 when absent or of another length. */
+  TRACE_ID: 8,
+  /** Byte offset of the span's 8-byte `span_id`, −1 when absent or of another length. */
+  SPAN_ID: 9,
 } as const;
 
 /** Int32 slots per span. */
-export const SPAN_STRIDE = 8;
+export const SPAN_STRIDE = 10;
 
 /**
  * Int32 slots per attribute: key start, key end, value start, value end (−1
@@ -45,6 +49,8 @@ export class ProtoSpanBatch {
   attributes: Int32Array = new Int32Array(INITIAL_ATTRIBUTES);
   /** Resource `service.name` of each `ResourceSpans`, by its index in the request. */
   readonly services: Array<string | undefined> = [];
+  /** Resource `service.version` of each `ResourceSpans`, beside {@link services}. */
+  readonly versions: Array<string | undefined> = [];
   /** Entries used in {@link services}. */
   servicesUsed = 0;
   /** Spans in the batch. */

@@ -31,6 +31,12 @@ export class ProtoSpanView implements SpanView {
   durationMs = 0;
   statusCode = 0;
   serviceName: string | undefined = undefined;
+  /** The resource's `service.version`. */
+  serviceVersion: string | undefined = undefined;
+  /** @internal byte offset of the 16-byte trace id, −1 when none */
+  _traceIdAt = -1;
+  /** @internal byte offset of the 8-byte span id, −1 when none */
+  _spanIdAt = -1;
   /** @internal */ _buf: Buffer = EMPTY_BUFFER;
   /** @internal */ _nameStart = 0;
   /** @internal */ _nameEnd = 0;
@@ -61,6 +67,18 @@ export class ProtoSpanView implements SpanView {
     return this._strings.get(this._buf, this._nameStart, this._nameEnd);
   }
 
+  /** The trace id as hex: built when read (the engine reads it for bad events only). */
+  get traceId(): string | undefined {
+    const at = this._traceIdAt;
+    return at < 0 ? undefined : this._buf.toString('hex', at, at + 16);
+  }
+
+  /** The span id as hex, built when read. */
+  get spanId(): string | undefined {
+    const at = this._spanIdAt;
+    return at < 0 ? undefined : this._buf.toString('hex', at, at + 8);
+  }
+
   /** @internal Points the view at a request's bytes and its attribute positions. */
   _point(buf: Buffer, attrs: Int32Array, knownKeys: number): void {
     this._buf = buf;
@@ -77,6 +95,9 @@ export class ProtoSpanView implements SpanView {
     this._nameStart = 0;
     this._nameEnd = 0;
     this.serviceName = undefined;
+    this.serviceVersion = undefined;
+    this._traceIdAt = -1;
+    this._spanIdAt = -1;
   }
 
   /** The attribute's value (the last one when a key repeats); undefined when absent. */

@@ -1,4 +1,4 @@
-import { ATTR_SERVICE_NAME } from '@burnrate/core';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@burnrate/core';
 import { decodeAnyValue, validateKeyValue } from './any-value';
 import {
   apiSpanKind,
@@ -26,6 +26,7 @@ import { StringCache } from './string-cache';
 
 const TWO_32 = 4294967296;
 const SERVICE_NAME_BYTES = Buffer.from(ATTR_SERVICE_NAME, 'utf8');
+const SERVICE_VERSION_BYTES = Buffer.from(ATTR_SERVICE_VERSION, 'utf8');
 
 /** A field's tag: its number and wire type. */
 function tagOf(field: number, wireType: number): number {
@@ -110,6 +111,8 @@ export class ProtoTraceDecoder {
   private _mode = Mode.HOLD;
   /** The current resource's `service.name`. */
   private _service: string | undefined = undefined;
+  /** The current resource's `service.version`. */
+  private _version: string | undefined = undefined;
   /** Its index in the batch's services, −1 until a span of it is held. */
   private _serviceSlot = -1;
   private _ri = 0;
@@ -184,6 +187,9 @@ export class ProtoTraceDecoder {
       view._attrStart = spans[o + SpanSlot.ATTRIBUTES_START];
       view._attrEnd = spans[o + SpanSlot.ATTRIBUTES_END];
       view.serviceName = services[spans[o + SpanSlot.RESOURCE]];
+      view.serviceVersion = batch.versions[spans[o + SpanSlot.RESOURCE]];
+      view._traceIdAt = spans[o + SpanSlot.TRACE_ID];
+      view._spanIdAt = spans[o + SpanSlot.SPAN_ID];
       view.endTimeMs = times[2 * i];
       view.durationMs = times[2 * i + 1];
       result.accepted++;
@@ -234,6 +240,7 @@ export class ProtoTraceDecoder {
   private _resourceSpans(buf: Buffer, start: number, end: number): boolean {
     const r = this._r;
     this._service = undefined;
+    this._version = undefined;
     this._serviceSlot = -1;
     r.pos = start;
     r.end = end;
@@ -305,11 +312,15 @@ export class ProtoTraceDecoder {
     return true;
   }
 
-  /** Sets the service name when the (checked) KeyValue at `buf[start, end)` is `service.name` with a string. */
+  /**
+   * Sets the service name (or version) when the (checked) KeyValue at
+   * `buf[start, end)` is `service.name` (or `service.version`) with a string.
+   */
   private _serviceNameOf(buf: Buffer, start: number, end: number): void {
     const r = this._kv;
     r.reset(buf, start, end);
     let isServiceName = false;
+    let isVersion = false;
     let vs = -1;
     let ve = -1;
     while (r.pos < end) {
@@ -319,6 +330,9 @@ export class ProtoTraceDecoder {
         isServiceName =
           e - r.pos === SERVICE_NAME_BYTES.length &&
           buf.compare(SERVICE_NAME_BYTES, 0, SERVICE_NAME_BYTES.length, r.pos, e) === 0;
+        isVersion =
+          e - r.pos === SERVICE_VERSION_BYTES.length &&
+          buf.compare(SERVICE_VERSION_BYTES, 0, SERVICE_VERSION_BYTES.length, r.pos, e) === 0;
         r.pos = e;
       } else if (tag === TAG_VALUE) {
         ve = r.lengthEnd();
@@ -326,9 +340,11 @@ export class ProtoTraceDecoder {
         r.pos = ve;
       } else r.skip(tag & 7);
     }
-    if (!isServiceName || vs < 0) return;
+    if ((!isServiceName && !isVersion) || vs < 0) return;
     const v = decodeAnyValue(r, buf, vs, ve, this._strings);
-    if (typeof v === 'string') this._service = v;
+    if (typeof v !== 'string') return;
+    if (isServiceName) this._service = v;
+    else this._version = v;
   }
 
   private _scopeSpans(buf: Buffer, start: number, end: number): boolean {
@@ -385,6 +401,8 @@ export class ProtoTraceDecoder {
     let hasStart = false;
     let hasEnd = false;
     let tooManyAttributes = false;
+    let traceId = -1;
+    let spanId = -1;
     // The cursor is the local `p`; one-byte tags and lengths (nearly all of
     // them) are read inline, the rest through the reader `r`, which also
     // reports wire errors with their byte offsets.
@@ -432,7 +450,34 @@ export class ProtoTraceDecoder {
           break;
         }
         case TAG_TRACE_ID:
+          // a 16-byte id has a one-byte length: kept as its offset, hex only when read
+          if (p + 17 <= end && buf[p] === 16) {
+            traceId = p + 1;
+            p += 17;
+            break;
+          }
+          traceId = -1;
+          if (p < end && buf[p] < 0x80 && p + 1 + buf[p] <= end) p += 1 + buf[p];
+          else {
+            r.pos = p;
+            p = r.lengthEnd();
+            if (r.error !== '') break fields;
+          }
+          break;
         case TAG_SPAN_ID:
+          if (p + 9 <= end && buf[p] === 8) {
+            spanId = p + 1;
+            p += 9;
+            break;
+          }
+          spanId = -1;
+          if (p < end && buf[p] < 0x80 && p + 1 + buf[p] <= end) p += 1 + buf[p];
+          else {
+            r.pos = p;
+            p = r.lengthEnd();
+            if (r.error !== '') break fields;
+          }
+          break;
         case TAG_PARENT_SPAN_ID:
         case TAG_TRACE_STATE:
         case TAG_EVENTS:
@@ -565,6 +610,7 @@ export class ProtoTraceDecoder {
     }
     if (this._serviceSlot < 0) {
       this._serviceSlot = batch.servicesUsed;
+      batch.versions[batch.servicesUsed] = this._version;
       batch.services[batch.servicesUsed++] = this._service;
     }
     const i = batch.count++;
@@ -578,6 +624,8 @@ export class ProtoTraceDecoder {
     spans[o + SpanSlot.ATTRIBUTES_START] = attrStart;
     spans[o + SpanSlot.ATTRIBUTES_END] = a;
     spans[o + SpanSlot.RESOURCE] = this._serviceSlot;
+    spans[o + SpanSlot.TRACE_ID] = traceId;
+    spans[o + SpanSlot.SPAN_ID] = spanId;
     const times = batch.times;
     // nanoseconds → milliseconds from the two 32-bit halves (no BigInt)
     times[2 * i] = (endHi * TWO_32 + endLo) / 1e6;

@@ -38,10 +38,11 @@ export interface CollectorOptions {
   /** Largest total of request bytes being read and decoded at once. @default 2 × {@link maxBodyBytes} */
   maxInFlightBytes?: number;
   /**
-   * Cap on the distinct (SLO, route, status code) series of `slo.bad_events`
-   * (routes and services can be unbounded); bad events past it are counted in one
-   * overflow series per SLO (`otel.metric.overflow="true"`).
-   * @default 2000 (the OpenTelemetry SDK's cardinality limit)
+   * Cap on each SLO's attribution keys (route, method, version, and for bad
+   * events status code and failure reason: the series of `slo.bad_events` and
+   * `slo.eligible_events`); routes and versions can be unbounded, so events of
+   * keys past it are counted in one overflow series per SLO
+   * (`otel.metric.overflow="true"`). @default 100
    */
   maxSeries?: number;
   /** Bearer token required on OTLP requests (`Authorization: Bearer <token>`). @default none */

@@ -19,6 +19,13 @@ export const Outcome = {
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
+/** Failure reason of a bad event failing the `status` predicate. */
+export const FAILURE_REASON_STATUS = 'status';
+/** Failure reason of a bad event failing the `latency` predicate. */
+export const FAILURE_REASON_LATENCY = 'latency';
+/** Prefix of the failure reason of a bad event failing an attribute test (`attribute:app.payload.valid`). */
+export const FAILURE_REASON_ATTRIBUTE_PREFIX = 'attribute:';
+
 /** A compiled attribute test. */
 export type AttributePredicate = (value: AttributeValue | undefined) => boolean;
 
@@ -145,6 +152,7 @@ export class CompiledSlo {
   }>;
   private readonly _badCodes: Uint8Array;
   private readonly _serverGrpcErrors: Uint8Array;
+  private readonly _failureReasons: readonly string[];
 
   constructor(definition: SloDefinition) {
     this.definition = definition;
@@ -182,8 +190,21 @@ export class CompiledSlo {
     }
     this._goodAttributes = compileAttributes(good.attributes);
     this._hasGoodAttributes = this._goodAttributes.keys.length > 0;
+    this._failureReasons = [
+      FAILURE_REASON_STATUS,
+      FAILURE_REASON_LATENCY,
+      ...this._goodAttributes.keys.map(k => FAILURE_REASON_ATTRIBUTE_PREFIX + k),
+    ];
     this._serviceAndKindOnly =
       this._rpc.length === 0 && this._attributes.keys.length === 0 && this._exclude.length === 0;
+  }
+
+  /**
+   * Failure reasons by index ({@link failureReason}): `status`, `latency`, then
+   * `attribute:<key>` per attribute test of `good`.
+   */
+  get failureReasons(): readonly string[] {
+    return this._failureReasons;
   }
 
   /** The SLO's name. */
@@ -270,6 +291,38 @@ export class CompiledSlo {
     }
     if (this._hasGoodAttributes && !attributesHold(this._goodAttributes, facts)) return false;
     return true;
+  }
+
+  /**
+   * Why an eligible span is bad, as an index into {@link failureReasons}: the
+   * first `good` predicate it fails (status, then latency, then each attribute
+   * test in spec order); -1 when it passes every one. Read for bad events only.
+   */
+  failureReason(facts: SpanFacts): number {
+    if (this._checkStatus) {
+      if (this._spanErrorBad && facts.statusCode() === SpanStatusValue.ERROR) return 0;
+      const http = facts.httpStatus();
+      if (http >= 500 && http < 600) return 0;
+      if (http >= 400 && http < 500 && this._clientErrorsBad) return 0;
+      if (this._hasBadCodes && http >= 0 && http < 600 && this._badCodes[http] === 1) return 0;
+      const rpc = http >= 0 ? -1 : facts.rpcCode();
+      if (rpc > 0 && (facts.kind() !== SpanKindValue.SERVER || this._serverGrpcErrors[rpc] === 1))
+        return 0;
+    }
+    if (this._checkLatency) {
+      let threshold = this._latencyDefaultMs;
+      if (this._latencyRoutes !== undefined) {
+        const t = this._latencyRoutes.lookup(facts.method(), facts.route());
+        if (t !== undefined) threshold = t;
+      }
+      facts.readDuration();
+      if (!(facts.duration[0] <= threshold)) return 1;
+    }
+    const g = this._goodAttributes;
+    const view = facts.view;
+    for (let i = 0; i < g.keys.length; i++)
+      if (!g.tests[i](view.attribute(g.keys[i]))) return 2 + i;
+    return -1;
   }
 
   /** Classifies a span whose facts were read: {@link Outcome}. */

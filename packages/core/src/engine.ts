@@ -1,5 +1,5 @@
 import { CompiledSlo, Outcome } from './classify';
-import { BadEventBreakdown } from './bad-event-breakdown';
+import { explainSlo, type Explanation } from './explain';
 import { SloDispatch } from './slo-dispatch';
 import { SpanFacts } from './span-facts';
 import {
@@ -29,8 +29,16 @@ export interface SloEngineOptions {
   maxFutureSkewMs?: number;
   /** Bucket width for every window instead of 1/300 of its length (replay: one minute). */
   resolutionMs?: number;
-  /** Cap on distinct (SLO, route, status code) series of the bad-event breakdown. @default 2000 */
-  maxBreakdownSeries?: number;
+  /**
+   * Cap on attribution keys per SLO (distinct route, method, version, and for
+   * bad events status code and failure reason); past it, events count in the
+   * SLO's overflow rows. @default 100
+   */
+  maxAttributionKeys?: number;
+  /** Buckets per attribution window. @default 60 */
+  attributionBuckets?: number;
+  /** Whether to keep the attribution ledgers at all (off: the benchmark's baseline). @default true */
+  attribution?: boolean;
 }
 
 /** Dropped events by reason. */
@@ -73,8 +81,8 @@ export class SloEngine {
   private readonly _slotSpan: Float64Array;
   /** Per slot, that span's outcome. */
   private readonly _slotOutcome: Uint8Array;
-  /** Bad events by SLO, route and status code (what burns the budget), capped. */
-  readonly breakdown: BadEventBreakdown;
+  /** Whether counted events go to the attribution ledgers. */
+  private readonly _attribution: boolean;
   private readonly _dropped: DropCounts = { late: 0, future: 0, invalid: 0 };
   private _spans = 0;
   /** Last reading of the clock; see {@link _place}. */
@@ -85,15 +93,20 @@ export class SloEngine {
     this._clock = options.clock ?? systemClock;
     this._skewMs = options.maxFutureSkewMs ?? 5_000;
     this.states = options.spec.slos.map(
-      def => new SloState(new CompiledSlo(def), options.resolutionMs)
+      def =>
+        new SloState(new CompiledSlo(def), {
+          resolutionMs: options.resolutionMs,
+          maxAttributionKeys: options.maxAttributionKeys,
+          attributionBuckets: options.attributionBuckets,
+        })
     );
+    this._attribution = options.attribution ?? true;
     this._slos = this.states.map(s => s.slo);
     this._sharedSlot = sharedSlots(options.spec.slos);
     const slots = this._sharedSlot.reduce((n, slot) => Math.max(n, slot + 1), 0);
     this._slotSpan = new Float64Array(slots);
     this._slotOutcome = new Uint8Array(slots);
     this._dispatch = new SloDispatch(this._slos);
-    this.breakdown = new BadEventBreakdown(this.states.length, options.maxBreakdownSeries);
   }
 
   /** The injected clock. */
@@ -169,7 +182,10 @@ export class SloEngine {
         const reason = state.recordEvent(good, 1 - good);
         if (reason === undefined) {
           counted++;
-          if (good === 0) this._recordBad(i, facts);
+          if (this._attribution) {
+            if (good === 1) state.attribution.recordGood(facts, EVENT_TIME);
+            else this._recordBad(state, facts);
+          }
         } else this._dropped[reason]++;
       }
     } catch {
@@ -179,10 +195,11 @@ export class SloEngine {
     return counted;
   }
 
-  /** Cold path: a counted bad event goes to the breakdown by route and status. */
-  private _recordBad(sloIndex: number, facts: SpanFacts): void {
+  /** Cold path: a counted bad event goes to the ledger with its status code and failure reason. */
+  private _recordBad(state: SloState, facts: SpanFacts): void {
     const http = facts.httpStatus();
-    this.breakdown.add(sloIndex, facts.route(), http >= 0 ? http : facts.rpcCode());
+    const code = http >= 0 ? http : facts.rpcCode();
+    state.attribution.recordBad(facts, code, state.slo.failureReason(facts), EVENT_TIME);
   }
 
   /**
@@ -205,6 +222,18 @@ export class SloEngine {
   /** Every SLO's numbers at `nowMs` (default: the clock's now). */
   snapshot(nowMs: number = this._clock.now()): SloSnapshot[] {
     return this.states.map(s => s.snapshot(nowMs));
+  }
+
+  /**
+   * Explains one SLO at `nowMs`: its numbers, since when it burns, what burns
+   * it (route, code, reason, version), the deploy correlation and example
+   * traces. Undefined when the spec has no SLO of that name.
+   */
+  explain(name: string, nowMs: number = this._clock.now()): Explanation | undefined {
+    const state = this.states.find(s => s.slo.name === name);
+    if (state === undefined) return undefined;
+    const snapshot = state.snapshot(nowMs);
+    return explainSlo(snapshot, state.readAttribution(nowMs), state.elevatedSinceMs());
   }
 
   /** The serializable window state of every SLO. */

@@ -51,7 +51,14 @@ export { calendarPeriod } from './calendar';
 export { SliceTracker } from './timeslices';
 export { RouteTable, parseRoutePattern, globToRegExp } from './route-table';
 export { SpanFacts } from './span-facts';
-export { CompiledSlo, Outcome, compileAttributeMatcher } from './classify';
+export {
+  CompiledSlo,
+  Outcome,
+  compileAttributeMatcher,
+  FAILURE_REASON_STATUS,
+  FAILURE_REASON_LATENCY,
+  FAILURE_REASON_ATTRIBUTE_PREFIX,
+} from './classify';
 export type { AttributePredicate } from './classify';
 export { GRPC_CODE_BY_NAME, GRPC_SERVER_ERROR_CODES, grpcCodeOf } from './grpc-codes';
 export {
@@ -67,6 +74,7 @@ export {
   ATTR_RPC_GRPC_STATUS_CODE,
   ATTR_RPC_STATUS_CODE,
   ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
 } from './semconv';
 export { SpecError, suggest } from './spec-error';
 export type { SpecIssue } from './spec-error';
@@ -84,14 +92,39 @@ export { HistoryRing, HISTORY_STATUSES } from './history-ring';
 export type { HistoryReading, HistorySeries, HistoryRingState } from './history-ring';
 export type {
   SloSnapshot,
+  SloStateOptions,
   WindowReading,
   TierReading,
   DropReason,
   SloStateData,
 } from './slo-state';
 export { SloEngine, systemClock, STATE_VERSION } from './engine';
-export { BadEventBreakdown, DEFAULT_MAX_SERIES, NO_ROUTE } from './bad-event-breakdown';
-export type { BadEventSeries } from './bad-event-breakdown';
+export {
+  AttributionLedger,
+  DEFAULT_MAX_ATTRIBUTION_KEYS,
+  DEFAULT_ATTRIBUTION_BUCKETS,
+  EXEMPLARS_PER_SLO,
+  EXEMPLARS_PER_KEY,
+} from './attribution-ledger';
+export type {
+  AttributionKey,
+  AttributionLedgerOptions,
+  AttributionLedgerState,
+  AttributionReading,
+  AttributionRow,
+  Exemplar,
+} from './attribution-ledger';
+export { LedgerRing } from './ledger-ring';
+export type { LedgerRingState } from './ledger-ring';
+export {
+  explainSlo,
+  explanationText,
+  DEPLOY_SHARE,
+  DEPLOY_LEAD_MS,
+  EXPLAIN_TOP,
+  EXPLAIN_TRACES,
+} from './explain';
+export type { Explanation, Offender, VersionShare, DeployCorrelation } from './explain';
 export type { SloEngineOptions, DropCounts, EngineState } from './engine';
 export { classifyStatus, releaseDecision, strictestDecision, DECISION_ORDER } from './status';
 export type { SloStatus, ReleaseDecision, StatusInputs } from './status';

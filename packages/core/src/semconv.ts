@@ -27,3 +27,5 @@ export const ATTR_RPC_GRPC_STATUS_CODE = 'rpc.grpc.status_code';
 export const ATTR_RPC_STATUS_CODE = 'rpc.status_code';
 /** Resource attribute naming the service. */
 export const ATTR_SERVICE_NAME = 'service.name';
+/** Resource attribute naming the service's version (attribution by version). */
+export const ATTR_SERVICE_VERSION = 'service.version';

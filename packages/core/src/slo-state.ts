@@ -5,6 +5,11 @@ import {
   sliRatio,
   timeToExhaustionMs,
 } from './budget';
+import {
+  AttributionLedger,
+  type AttributionLedgerState,
+  type AttributionReading,
+} from './attribution-ledger';
 import { CalendarWindow, type CalendarWindowState } from './calendar-window';
 import type { CompiledSlo } from './classify';
 import { formatDuration, HOUR_MS } from './duration';
@@ -73,6 +78,21 @@ export interface SloStateData {
   totals: { good: number; bad: number };
   /** The SLO's history (absent in state written before history existed). */
   history?: SloHistoryState;
+  /** The attribution ledger (absent in states written before it existed). */
+  attribution?: AttributionLedgerState;
+}
+
+/** Options of a {@link SloState} beyond its SLO. */
+export interface SloStateOptions {
+  /**
+   * Bucket width to use instead of 1/300 of each window (replay uses one minute
+   * so that its window sums are exact per minute).
+   */
+  resolutionMs?: number;
+  /** Cap on attribution keys. @default DEFAULT_MAX_ATTRIBUTION_KEYS */
+  maxAttributionKeys?: number;
+  /** Buckets per attribution window. @default DEFAULT_ATTRIBUTION_BUCKETS */
+  attributionBuckets?: number;
 }
 
 /** Scratch slots `[timeMs, nowMs]` read by {@link SloState.recordEvent}. */
@@ -117,13 +137,17 @@ export class SloState {
   /** The rolling rings (the SLO window when rolling, then every alert window). */
   private readonly _rings: RollingWindow[];
   private readonly _history: SloHistory;
+  /** Eligible and bad events by route, code, reason and version: what burns the budget. */
+  readonly attribution: AttributionLedger;
 
   /**
    * @param slo the compiled SLO
-   * @param resolutionMs bucket width to use instead of 1/300 of each window (replay uses
-   *   one minute so that its window sums are exact per minute)
+   * @param options bucket resolution and attribution settings (a number: `resolutionMs`)
    */
-  constructor(slo: CompiledSlo, resolutionMs?: number) {
+  constructor(slo: CompiledSlo, options?: SloStateOptions | number) {
+    const opts: SloStateOptions =
+      typeof options === 'number' ? { resolutionMs: options } : (options ?? {});
+    const resolutionMs = opts.resolutionMs;
     this.slo = slo;
     const def = slo.definition;
     this._definition = def;
@@ -152,12 +176,56 @@ export class SloState {
         ? [this._window, ...this._alertWindows]
         : [...this._alertWindows];
     this._pendingMs = this._slices === undefined ? pendingBucketMs(this._rings) : 0;
+    this.attribution = new AttributionLedger({
+      windowsMs: [...lengths, def.window.durationMs],
+      reasons: slo.failureReasons,
+      maxKeys: opts.maxAttributionKeys,
+      buckets: opts.attributionBuckets,
+    });
     this._history = new SloHistory(def.window.durationMs, this._labels);
   }
 
   /** The SLO's history: every {@link snapshot} is a reading. */
   get history(): SloHistory {
     return this._history;
+  }
+
+  /**
+   * Since when the burn has been elevated, as of the last {@link snapshot}: the
+   * start of the oldest bucket of the latest run of buckets whose bad ratio
+   * exceeds the budget (burn > 1), walking back from now through the 1 h ring,
+   * then the longer alert rings; buckets without events do not break the run.
+   * NaN when the newest bucket with events is not burning; a run that reaches
+   * the end of the longest ring reports that ring's start.
+   */
+  elevatedSinceMs(): number {
+    const allowed = errorBudgetFraction(this._definition.target);
+    const out = new Float64Array(2);
+    let since = NaN;
+    let covered = Infinity;
+    const first = this._hourIndex >= 0 ? this._hourIndex : 0;
+    for (let r = first; r < this._alertWindows.length; r++) {
+      const w = this._alertWindows[r];
+      if (w.headIndex === -Infinity) continue;
+      for (let back = 0; back < w.buckets; back++) {
+        const start = (w.headIndex - back) * w.bucketMs;
+        if (start + w.bucketMs > covered) continue;
+        w.bucketCounts(back, out);
+        const eligible = out[0] + out[1];
+        if (eligible === 0) continue;
+        if (out[1] / eligible > allowed * (1 + 1e-9)) {
+          since = start;
+          covered = start;
+        } else return since;
+      }
+      covered = Math.min(covered, (w.headIndex - w.buckets + 1) * w.bucketMs);
+    }
+    return since;
+  }
+
+  /** What the attribution ledger holds at `nowMs`. */
+  readAttribution(nowMs: number): AttributionReading {
+    return this.attribution.read(nowMs);
   }
 
   /** The SLO window's length (nominal for calendar windows). */
@@ -376,6 +444,7 @@ export class SloState {
       alertWindows: this._alertWindows.map(w => w.toJSON()),
       totals: { good: this._totalGood, bad: this._totalBad },
       history: this._history.toJSON(),
+      attribution: this.attribution.toJSON(),
     };
   }
 
@@ -395,6 +464,7 @@ export class SloState {
     this._resetPending();
     this._history.restore(data.history);
     this._history.baseline(this._totalGood, this._totalBad);
+    if (data.attribution !== undefined) this.attribution.restore(data.attribution);
     return ok;
   }
 

@@ -23,6 +23,7 @@ const SERVICE = 32;
 const KIND = 64;
 const STATUS = 128;
 const DURATION = 256;
+const VERSION = 512;
 
 /**
  * What SLOs ask of a span (HTTP method and route, HTTP and RPC status codes),
@@ -41,6 +42,7 @@ export class SpanFacts {
   private _rpcMethod: string | undefined = undefined;
   private _rpcCode = -1;
   private _serviceName: string | undefined = undefined;
+  private _serviceVersion: string | undefined = undefined;
   private _kind = -1;
   private _statusCode = 0;
   /** Slot of {@link readDuration}. */
@@ -65,6 +67,16 @@ export class SpanFacts {
       this._serviceName = this.view.serviceName;
     }
     return this._serviceName;
+  }
+
+  /** Resource `service.version`, read once per span. */
+  serviceVersion(): string | undefined {
+    if ((this._read & VERSION) === 0) {
+      this._read |= VERSION;
+      const v = this.view.serviceVersion;
+      this._serviceVersion = typeof v === 'string' && v.length > 0 ? v : undefined;
+    }
+    return this._serviceVersion;
   }
 
   /** Span kind (API numbering). */

@@ -50,6 +50,15 @@ export interface SpanView {
   readonly statusCode: number;
   /** The resource's `service.name`, if any. */
   readonly serviceName: string | undefined;
+  /**
+   * The resource's `service.version`, if any (attribution by version). Read once
+   * per eligible span: views should hand out a kept string, not build one.
+   */
+  readonly serviceVersion?: string | undefined;
+  /** Trace id as 32 lowercase hex digits (exemplars); read only for bad events. */
+  readonly traceId?: string | undefined;
+  /** Span id as 16 lowercase hex digits (exemplars); read only for bad events. */
+  readonly spanId?: string | undefined;
   /** Looks up a span attribute by key; `undefined` when absent. */
   attribute(key: string): AttributeValue | undefined;
 }

@@ -85,6 +85,22 @@ export class RollingWindow {
     return true;
   }
 
+  /**
+   * Counts of the bucket `back` buckets before the head (0: the head) into
+   * `out[0]` (good) and `out[1]` (bad); zeros past the ring.
+   */
+  bucketCounts(back: number, out: Float64Array): void {
+    if (!(back >= 0 && back < this._k) || this._head === -Infinity) {
+      out[0] = 0;
+      out[1] = 0;
+      return;
+    }
+    let slot = this._headSlot - back;
+    if (slot < 0) slot += this._k;
+    out[0] = this._good[slot];
+    out[1] = this._bad[slot];
+  }
+
   /** Slides the window so that it ends at `timeMs` (never backwards). */
   advance(timeMs: number): void {
     const idx = Math.floor(timeMs / this.bucketMs);

@@ -266,33 +266,3 @@ slos:
     });
   });
 });
-
-describe('BadEventBreakdown', () => {
-  it('should count bad events by route and status code', () => {
-    const engine = new SloEngine({ spec, clock: clockAt(NOW) });
-    for (let i = 0; i < 10; i++)
-      engine.record(
-        http('GET /api/orders/:id', i < 3 ? 503 : i < 5 ? 500 : 200, { endTimeMs: NOW })
-      );
-    engine.record(http('POST /api/orders', 502, { endTimeMs: NOW }));
-    const top = engine.breakdown.top(0, 5).map(s => [s.route, s.statusCode, s.count]);
-    assert.deepStrictEqual(top, [
-      ['/api/orders/:id', 503, 3],
-      ['/api/orders/:id', 500, 2],
-      ['/api/orders', 502, 1],
-    ]);
-  });
-
-  it('should cap distinct series and count the rest as overflow', () => {
-    const capped = new SloEngine({ spec, clock: clockAt(NOW), maxBreakdownSeries: 100 });
-    const any = parseSpec(
-      'slos:\n  - name: a\n    objective: 99\n    window: 1d\n    sli:\n      good: { status: ok }\n'
-    );
-    const engine = new SloEngine({ spec: any, clock: clockAt(NOW), maxBreakdownSeries: 100 });
-    for (let i = 0; i < 1000; i++) engine.record(http(`GET /r/${i}`, 500, { endTimeMs: NOW }));
-    assert.strictEqual(engine.breakdown.size, 100);
-    assert.strictEqual(engine.breakdown.overflow(0), 900);
-    assert.strictEqual(engine.snapshot()[0].bad, 1000);
-    assert.strictEqual(capped.breakdown.maxSeries, 100);
-  });
-});

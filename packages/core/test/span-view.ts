@@ -8,6 +8,9 @@ export interface TestSpan {
   durationMs?: number;
   statusCode?: number;
   serviceName?: string;
+  serviceVersion?: string;
+  traceId?: string;
+  spanId?: string;
   attributes?: Record<string, AttributeValue>;
 }
 
@@ -21,6 +24,9 @@ export function span(s: TestSpan = {}): SpanView {
     durationMs: s.durationMs ?? 10,
     statusCode: s.statusCode ?? 0,
     serviceName: 'serviceName' in s ? s.serviceName : 'checkout',
+    serviceVersion: s.serviceVersion,
+    traceId: s.traceId,
+    spanId: s.spanId,
     attribute: (key: string) => attributes[key],
   };
 }

@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import type { BadEventSeries, Clock, SloEngine, SloSnapshot } from '@burnrate/core';
+import type { Clock, SloEngine, SloSnapshot } from '@burnrate/core';
 import { buildNotice } from './alert-notice';
 import { AlertTracker, type TierTransition } from './alert-tracker';
 import { DeliveryQueue, resolveTarget, type DeliveryCounts } from './delivery-queue';
@@ -63,7 +63,8 @@ export class SloNotifier {
   private readonly _logger: NotifierLogger;
   private readonly _metrics: NotifierMetrics;
   /** Per bad-event series: its count when its SLO last burned at most its budget (see {@link offenders}). */
-  private readonly _baseline = new Map<BadEventSeries, number>();
+  /** Per SLO, bad events by route and status code when it last burned at most its budget. */
+  private readonly _baseline = new Map<string, number>();
   private _lastResendMs = -Infinity;
   private _timer: NodeJS.Timeout | undefined;
   private _shutdown: Promise<void> | undefined;
@@ -248,20 +249,38 @@ export class SloNotifier {
    */
   private _offenders(sloIndex: number): Offender[] {
     const out: Offender[] = [];
-    for (const s of this._engine.breakdown.series()) {
-      if (s.sloIndex !== sloIndex) continue;
-      const n = s.count - (this._baseline.get(s) ?? 0);
-      if (n > 0) out.push({ route: s.route, statusCode: s.statusCode, badEvents: n });
+    for (const [key, o] of this._badByRouteAndCode(sloIndex)) {
+      const n = o.badEvents - (this._baseline.get(key) ?? 0);
+      if (n > 0) out.push({ route: o.route, statusCode: o.statusCode, badEvents: n });
     }
     out.sort((a, b) => b.badEvents - a.badEvents);
     return out.slice(0, MAX_OFFENDERS);
+  }
+
+  /** Bad events since start by route and status code, from the engine's attribution ledger. */
+  private _badByRouteAndCode(
+    sloIndex: number
+  ): Map<string, { route: string; statusCode: number; badEvents: number }> {
+    const out = new Map<string, { route: string; statusCode: number; badEvents: number }>();
+    const state = this._engine.states[sloIndex];
+    for (const r of state.readAttribution(this._engine.clock.now()).rows) {
+      if (r.outcome !== 'bad') continue;
+      const route = r.overflow ? '(overflow)' : r.route;
+      const key = `${sloIndex}\u0000${route}\u0000${r.code}`;
+      const o = out.get(key);
+      if (o === undefined) out.set(key, { route, statusCode: r.code, badEvents: r.total });
+      else o.badEvents += r.total;
+    }
+    return out;
   }
 
   private _updateBaseline(snapshots: readonly SloSnapshot[]): void {
     const quiet = snapshots.map(
       (s, i) => !this._tracker.anyFiring(i) && (s.windows[0]?.burnRate ?? 0) <= 1
     );
-    for (const s of this._engine.breakdown.series())
-      if (quiet[s.sloIndex]) this._baseline.set(s, s.count);
+    for (let i = 0; i < quiet.length; i++) {
+      if (!quiet[i]) continue;
+      for (const [key, o] of this._badByRouteAndCode(i)) this._baseline.set(key, o.badEvents);
+    }
   }
 }

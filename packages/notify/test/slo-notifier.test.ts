@@ -67,8 +67,9 @@ describe('SloNotifier', () => {
    */
   function second(t: number): void {
     engine.recordCounts(0, t, 5, 6, t);
-    for (let i = 0; i < 4; i++) engine.breakdown.add(0, 'POST /api/orders', 500);
-    for (let i = 0; i < 2; i++) engine.breakdown.add(0, 'GET /api/orders/:id', 503);
+    const ledger = engine.states[0].attribution;
+    ledger.addCounts({ outcome: 'bad', route: '/api/orders', method: 'POST', code: 500 }, 4, t);
+    ledger.addCounts({ outcome: 'bad', route: '/api/orders/:id', method: 'GET', code: 503 }, 2, t);
   }
 
   /** Three seconds of incident, T0 to T0 + 2 s. */

@@ -3,6 +3,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { AttributeValue, SpanView } from '@burnrate/core';
 
 const SERVICE_NAME = 'service.name';
+const SERVICE_VERSION = 'service.version';
 const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
 const ATTR_HTTP_ROUTE = 'http.route';
 const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
@@ -25,6 +26,7 @@ export class ReadableSpanView implements SpanView {
   // (async) attributes settled; a new object is looked up again.
   private _resourceAttributes: object | undefined = undefined;
   private _serviceName: string | undefined = undefined;
+  private _serviceVersion: string | undefined = undefined;
   // The last other attribute read of the current span: SLOs testing one
   // attribute read it once per span.
   private _lastKey: string | undefined = undefined;
@@ -87,11 +89,37 @@ export class ReadableSpanView implements SpanView {
     const attributes = this._span?.resource?.attributes;
     if (attributes === undefined || attributes === null) return undefined;
     if (attributes === this._resourceAttributes) return this._serviceName;
+    this._readResource(attributes);
+    return this._serviceName;
+  }
+
+  /** The resource's `service.version`, cached with the service name per resource attributes object. */
+  get serviceVersion(): string | undefined {
+    const attributes = this._span?.resource?.attributes;
+    if (attributes === undefined || attributes === null) return undefined;
+    if (attributes !== this._resourceAttributes) this._readResource(attributes);
+    return this._serviceVersion;
+  }
+
+  /** The span's trace id (read for bad events only). */
+  get traceId(): string | undefined {
+    const id = this._span?.spanContext?.()?.traceId;
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  /** The span's id (read for bad events only). */
+  get spanId(): string | undefined {
+    const id = this._span?.spanContext?.()?.spanId;
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  private _readResource(attributes: Record<string, unknown>): void {
     const v = attributes[SERVICE_NAME];
+    const version = attributes[SERVICE_VERSION];
     this._resourceAttributes = attributes;
     // internalized, as the engine's SLO service names are: compared by pointer
     this._serviceName = typeof v === 'string' ? internString(v) : undefined;
-    return this._serviceName;
+    this._serviceVersion = typeof version === 'string' ? internString(version) : undefined;
   }
 
   attribute(key: string): AttributeValue | undefined {

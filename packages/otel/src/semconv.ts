@@ -42,13 +42,24 @@ export const METRIC_SLO_EVENTS = 'slo.events';
 export const METRIC_SLO_SPANS_DROPPED = 'slo.spans.dropped';
 /**
  * Counter: bad events since the process started, by SLO, route
- * ({@link ATTR_HTTP_ROUTE}) and status code ({@link ATTR_HTTP_RESPONSE_STATUS_CODE},
- * or {@link ATTR_RPC_GRPC_STATUS_CODE} for gRPC codes): what is burning the budget.
- * Distinct series are capped (`maxBreakdownSeries`, default 2000); bad events of
- * new series past the cap are counted in one series per SLO with
- * {@link ATTR_OTEL_METRIC_OVERFLOW} `true`. Unit `{event}`. Prometheus: `slo_bad_events_total`.
+ * ({@link ATTR_HTTP_ROUTE}, {@link ATTR_HTTP_REQUEST_METHOD}), status code
+ * ({@link ATTR_HTTP_RESPONSE_STATUS_CODE}, or {@link ATTR_RPC_GRPC_STATUS_CODE}
+ * for gRPC codes), failure reason ({@link ATTR_SLO_FAILURE_REASON}) and
+ * {@link ATTR_SERVICE_VERSION}: what is burning the budget. Fed by the engine's
+ * attribution ledger, whose keys are capped per SLO (`maxAttributionKeys`,
+ * default 100); events of keys past the cap are counted in one series per SLO
+ * with {@link ATTR_OTEL_METRIC_OVERFLOW} `true`. Unit `{event}`.
+ * Prometheus: `slo_bad_events_total`.
  */
 export const METRIC_SLO_BAD_EVENTS = 'slo.bad_events';
+/**
+ * Counter: eligible (good and bad) events since the process started, by SLO,
+ * route ({@link ATTR_HTTP_ROUTE}, {@link ATTR_HTTP_REQUEST_METHOD}) and
+ * {@link ATTR_SERVICE_VERSION}, from the same ledger and cap as
+ * {@link METRIC_SLO_BAD_EVENTS}: the denominator of per-route and per-version
+ * burn rates. Unit `{event}`. Prometheus: `slo_eligible_events_total`.
+ */
+export const METRIC_SLO_ELIGIBLE_EVENTS = 'slo.eligible_events';
 
 /** Attribute on every `slo.*` series: the SLO's name from the spec. */
 export const ATTR_SLO_NAME = 'slo.name';
@@ -63,6 +74,12 @@ export const ATTR_SLO_DROP_REASON = 'slo.drop.reason';
 
 /** Attribute of `slo.bad_events`: the route template (`http.route`, or the RPC `service/method`); absent when the span had none. */
 export const ATTR_HTTP_ROUTE = 'http.route';
+/** Attribute of `slo.bad_events` and `slo.eligible_events`: the HTTP request method; absent for RPC and when the span had none. */
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+/** Attribute of `slo.bad_events` and `slo.eligible_events`: the resource's `service.version`; absent when it had none. */
+export const ATTR_SERVICE_VERSION = 'service.version';
+/** Attribute of `slo.bad_events`: why the event is bad, `status`, `latency` or `attribute:<key>`. */
+export const ATTR_SLO_FAILURE_REASON = 'slo.failure.reason';
 /** Attribute of `slo.bad_events`: the HTTP response status code (an integer); absent when the span had none. */
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 /** Attribute of `slo.bad_events`: the gRPC status code (an integer 0-16) of RPC spans without an HTTP status. */

@@ -7,13 +7,16 @@ import type {
   ObservableCounter,
   ObservableGauge,
 } from '@opentelemetry/api';
-import type { BadEventSeries, SloEngine, SloSnapshot } from '@burnrate/core';
+import type { AttributionRow, SloEngine, SloSnapshot } from '@burnrate/core';
 import {
+  ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
   ATTR_OTEL_METRIC_OVERFLOW,
   ATTR_RPC_GRPC_STATUS_CODE,
+  ATTR_SERVICE_VERSION,
   ATTR_SLO_DROP_REASON,
+  ATTR_SLO_FAILURE_REASON,
   ATTR_SLO_NAME,
   ATTR_SLO_OUTCOME,
   ATTR_SLO_SEVERITY,
@@ -22,6 +25,7 @@ import {
   METRIC_SLO_ALERT_FIRING,
   METRIC_SLO_BAD_EVENTS,
   METRIC_SLO_BURN_RATE,
+  METRIC_SLO_ELIGIBLE_EVENTS,
   METRIC_SLO_ERROR_BUDGET_REMAINING,
   METRIC_SLO_EVENTS,
   METRIC_SLO_OBJECTIVE,
@@ -90,11 +94,12 @@ export class SloMetrics {
   private readonly _events: ObservableCounter;
   private readonly _droppedCounter: ObservableCounter;
   private readonly _badEvents: ObservableCounter;
+  private readonly _eligibleEvents: ObservableCounter;
   private readonly _observables: Observable[];
   private readonly _attributes: SloAttributes[];
   private readonly _dropAttributes = new Map<string, Attributes>();
-  /** Attributes of each breakdown series, built once (as many as the engine's series cap). */
-  private readonly _seriesAttributes = new Map<BadEventSeries, Attributes>();
+  /** Per SLO, attributes of each attribution series by key, built once (bounded by the ledger's cap). */
+  private readonly _seriesAttributes: Array<Map<string, Attributes>>;
   private _retiring = false;
   private _registered = false;
 
@@ -138,11 +143,18 @@ export class SloMetrics {
     });
     this._badEvents = m.createObservableCounter(METRIC_SLO_BAD_EVENTS, {
       description:
-        'Bad events since the process started by SLO, route and status code (series capped; otel.metric.overflow counts the rest)',
+        'Bad events since the process started by SLO, route, status code, failure reason and service.version (keys capped per SLO; otel.metric.overflow counts the rest)',
       unit: UNIT_EVENTS,
     });
+    this._eligibleEvents = m.createObservableCounter(METRIC_SLO_ELIGIBLE_EVENTS, {
+      description:
+        'Eligible events since the process started by SLO, route and service.version (keys capped per SLO; otel.metric.overflow counts the rest)',
+      unit: UNIT_EVENTS,
+    });
+    this._seriesAttributes = this._engine.states.map(() => new Map<string, Attributes>());
     this._observables = [
       this._badEvents,
+      this._eligibleEvents,
       this._objective,
       this._sli,
       this._remaining,
@@ -193,7 +205,8 @@ export class SloMetrics {
 
   private readonly _observe = (result: BatchObservableResult): void => {
     if (this._retiring) setImmediate(() => this.shutdown());
-    const snapshots = this._engine.snapshot();
+    const nowMs = this._engine.clock.now();
+    const snapshots = this._engine.snapshot(nowMs);
     for (let i = 0; i < snapshots.length; i++)
       this._observeSlo(result, snapshots[i], this._attributes[i]);
     const dropped = this._dropped();
@@ -205,23 +218,43 @@ export class SloMetrics {
       }
       result.observe(this._droppedCounter, dropped[reason], attrs);
     }
-    this._observeBreakdown(result);
+    this._observeBreakdown(result, nowMs);
   };
 
-  /** `slo.bad_events`: one point per breakdown series, plus each SLO's overflow once it is not 0. */
-  private _observeBreakdown(result: BatchObservableResult): void {
-    const breakdown = this._engine.breakdown;
-    for (const series of breakdown.series()) {
-      let attrs = this._seriesAttributes.get(series);
-      if (attrs === undefined) {
-        attrs = breakdownAttributes(this._attributes[series.sloIndex].base, series);
-        this._seriesAttributes.set(series, attrs);
+  /**
+   * `slo.bad_events` (one point per bad key of the attribution ledger) and
+   * `slo.eligible_events` (good and bad keys summed by route, method and
+   * version), each SLO's overflow rows as one `otel.metric.overflow` series.
+   */
+  private _observeBreakdown(result: BatchObservableResult, nowMs: number): void {
+    const states = this._engine.states;
+    for (let i = 0; i < states.length; i++) {
+      const base = this._attributes[i].base;
+      const cache = this._seriesAttributes[i];
+      const eligible = new Map<string, number>();
+      for (const row of states[i].readAttribution(nowMs).rows) {
+        const ek = row.overflow ? '\u0000' : eligibleKey(row);
+        eligible.set(ek, (eligible.get(ek) ?? 0) + row.total);
+        if (row.outcome !== 'bad') continue;
+        const bk = row.overflow ? '\u0000bad' : `${ek}\u0000${row.code}\u0000${row.reason}`;
+        let attrs = cache.get(bk);
+        if (attrs === undefined) {
+          attrs = row.overflow ? this._attributes[i].overflow : rowAttributes(base, row, true);
+          cache.set(bk, attrs);
+        }
+        result.observe(this._badEvents, row.total, attrs);
       }
-      result.observe(this._badEvents, series.count, attrs);
-    }
-    for (let i = 0; i < this._attributes.length; i++) {
-      const overflow = breakdown.overflow(i);
-      if (overflow > 0) result.observe(this._badEvents, overflow, this._attributes[i].overflow);
+      for (const [ek, n] of eligible) {
+        const key = `\u0000eligible${ek}`;
+        let attrs = cache.get(key);
+        if (attrs === undefined) {
+          const row = ek === '\u0000' ? undefined : parseEligibleKey(ek);
+          attrs =
+            row === undefined ? this._attributes[i].overflow : rowAttributes(base, row, false);
+          cache.set(key, attrs);
+        }
+        result.observe(this._eligibleEvents, n, attrs);
+      }
     }
   }
 
@@ -245,13 +278,36 @@ export class SloMetrics {
   }
 }
 
-/** Attributes of one `slo.bad_events` series: route and status code left out when absent. */
-function breakdownAttributes(base: Attributes, series: BadEventSeries): Attributes {
+/** The (route, method, version) of a row, as one string key. */
+function eligibleKey(row: Pick<AttributionRow, 'httpRoute' | 'method' | 'version'>): string {
+  return `${row.httpRoute}\u0001${row.method}\u0001${row.version}`;
+}
+
+function parseEligibleKey(key: string): Pick<AttributionRow, 'httpRoute' | 'method' | 'version'> {
+  const [httpRoute, method, version] = key.split('\u0001');
+  return { httpRoute, method, version };
+}
+
+/**
+ * Attributes of one attribution series: route, method and version (and for
+ * `slo.bad_events` the status code and failure reason), each left out when absent.
+ */
+function rowAttributes(
+  base: Attributes,
+  row: Pick<AttributionRow, 'httpRoute' | 'method' | 'version'> &
+    Partial<Pick<AttributionRow, 'code' | 'reason'>>,
+  bad: boolean
+): Attributes {
   const attrs: Attributes = { ...base };
-  if (series.route !== '') attrs[ATTR_HTTP_ROUTE] = series.route;
-  if (series.statusCode >= MIN_HTTP_STATUS)
-    attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = series.statusCode;
-  else if (series.statusCode >= 0) attrs[ATTR_RPC_GRPC_STATUS_CODE] = series.statusCode;
+  if (row.httpRoute !== '') attrs[ATTR_HTTP_ROUTE] = row.httpRoute;
+  if (row.method !== '') attrs[ATTR_HTTP_REQUEST_METHOD] = row.method;
+  if (row.version !== '') attrs[ATTR_SERVICE_VERSION] = row.version;
+  if (bad) {
+    const code = row.code ?? -1;
+    if (code >= MIN_HTTP_STATUS) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = code;
+    else if (code >= 0) attrs[ATTR_RPC_GRPC_STATUS_CODE] = code;
+    if (row.reason !== undefined && row.reason !== '') attrs[ATTR_SLO_FAILURE_REASON] = row.reason;
+  }
   return attrs;
 }
 

@@ -47,7 +47,7 @@ export class SloSpanProcessor implements SpanProcessor {
       spec,
       clock: options.clock,
       maxFutureSkewMs: options.maxFutureSkewMs,
-      maxBreakdownSeries: options.maxBreakdownSeries,
+      maxAttributionKeys: options.maxAttributionKeys,
     });
     this._fixedProvider = options.meterProvider;
     if (options.notifications !== undefined) {

@@ -23,11 +23,12 @@ export interface SloSpanProcessorOptions {
   /** Spans ending up to this far in the future are counted at "now". @default 5000 */
   maxFutureSkewMs?: number;
   /**
-   * Cap on the distinct (SLO, route, status code) series of `slo.bad_events`;
-   * bad events of new series past it are counted in one overflow series per SLO.
-   * @default 2000 (the OpenTelemetry SDK's cardinality limit)
+   * Cap on each SLO's attribution keys (route, method, version, and for bad
+   * events status code and failure reason), which `slo.bad_events` and
+   * `slo.eligible_events` report; events of keys past it count in one overflow
+   * series per SLO. @default 100
    */
-  maxBreakdownSeries?: number;
+  maxAttributionKeys?: number;
   /**
    * Alert notifications: the processor evaluates its SLOs' alert tiers on a
    * timer of its own and sends state changes to Alertmanager and/or webhooks

@@ -5,12 +5,16 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import {
+  ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
   ATTR_OTEL_METRIC_OVERFLOW,
   ATTR_RPC_GRPC_STATUS_CODE,
+  ATTR_SERVICE_VERSION,
+  ATTR_SLO_FAILURE_REASON,
   ATTR_SLO_NAME,
   METRIC_SLO_BAD_EVENTS,
+  METRIC_SLO_ELIGIBLE_EVENTS,
   SloSpanProcessor,
 } from '../src';
 import { points, TestReader, type Point } from './metric-helpers';
@@ -22,17 +26,24 @@ const SPEC = {
       service: 'shop',
       objective: 99,
       window: '28d',
-      sli: { spans: { kind: 'server' }, good: { status: 'ok' } },
+      sli: { spans: { kind: 'server' }, good: { status: 'ok', latency: '100ms' } },
     },
   ],
 };
 
-/** One span of the test traffic and the (route, status) the breakdown should see when it is bad. */
+/** One span of the test traffic. */
 interface Case {
   attributes: Record<string, string | number>;
   error: boolean;
+  durationMs: number;
+  version: string;
+  /** What the ledger should key it by, computed by hand. */
+  route: string;
+  method: string;
+  code?: number;
+  grpc?: number;
   /** undefined when the span is good. */
-  bad?: { route?: string; http?: number; grpc?: number };
+  reason?: string;
 }
 
 function traffic(): Case[] {
@@ -41,6 +52,7 @@ function traffic(): Case[] {
   for (let i = 0; i < 60; i++) {
     const route = routes[i % routes.length];
     const status = [200, 500, 503, 404, 502][i % 5];
+    const slow = i % 7 === 0;
     out.push({
       attributes: {
         'http.request.method': 'GET',
@@ -48,13 +60,25 @@ function traffic(): Case[] {
         'http.response.status_code': status,
       },
       error: false,
-      bad: status >= 500 ? { route, http: status } : undefined,
+      durationMs: slow ? 150 : 10,
+      version: i < 30 ? '1.0.0' : '1.1.0',
+      route,
+      method: 'GET',
+      code: status,
+      reason: status >= 500 ? 'status' : slow ? 'latency' : undefined,
     });
   }
-  // no route and no status, span status ERROR: both attributes left out
-  out.push({ attributes: {}, error: true, bad: {} });
-  // gRPC server span failing with UNAVAILABLE (14): rpc.grpc.status_code (the engine's
-  // breakdown takes the route from http.route / url.path / http.target only)
+  // no route and no status, span status ERROR: only slo.name and the reason
+  out.push({
+    attributes: {},
+    error: true,
+    durationMs: 10,
+    version: '1.1.0',
+    route: '',
+    method: '',
+    reason: 'status',
+  });
+  // gRPC server span failing with UNAVAILABLE (14): route `service/method`, rpc.grpc.status_code
   out.push({
     attributes: {
       'rpc.system': 'grpc',
@@ -63,28 +87,50 @@ function traffic(): Case[] {
       'rpc.grpc.status_code': 14,
     },
     error: true,
-    bad: { grpc: 14 },
+    durationMs: 10,
+    version: '1.1.0',
+    route: 'shop.Cart/Get',
+    method: '',
+    grpc: 14,
+    reason: 'status',
   });
   return out;
 }
 
-function key(b: NonNullable<Case['bad']>): string {
-  return `${b.route ?? ''} ${b.http ?? ''} ${b.grpc ?? ''}`;
+/** The attributes a series of the case should carry, built by hand. */
+function expectedAttributes(c: Case, bad: boolean): Record<string, string | number> {
+  const a: Record<string, string | number> = { [ATTR_SLO_NAME]: 'api-availability' };
+  if (c.route !== '') a[ATTR_HTTP_ROUTE] = c.route;
+  if (c.method !== '') a[ATTR_HTTP_REQUEST_METHOD] = c.method;
+  a[ATTR_SERVICE_VERSION] = c.version;
+  if (bad) {
+    if (c.code !== undefined) a[ATTR_HTTP_RESPONSE_STATUS_CODE] = c.code;
+    if (c.grpc !== undefined) a[ATTR_RPC_GRPC_STATUS_CODE] = c.grpc;
+    a[ATTR_SLO_FAILURE_REASON] = c.reason!;
+  }
+  return a;
 }
 
-function run(cases: Case[], maxBreakdownSeries?: number) {
+const keyOf = (a: Record<string, unknown>) => JSON.stringify(Object.entries(a).sort());
+
+function run(cases: Case[], maxAttributionKeys?: number) {
   const reader = new TestReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
-  const processor = new SloSpanProcessor({ spec: SPEC, meterProvider, maxBreakdownSeries });
-  const tracer = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'shop' }),
-    spanProcessors: [processor],
-  }).getTracer('test');
+  const processor = new SloSpanProcessor({ spec: SPEC, meterProvider, maxAttributionKeys });
+  const providers = new Map<string, BasicTracerProvider>();
   const now = Date.now();
   for (const c of cases) {
-    const span = tracer.startSpan('op', {
+    let provider = providers.get(c.version);
+    if (provider === undefined) {
+      provider = new BasicTracerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'shop', 'service.version': c.version }),
+        spanProcessors: [processor],
+      });
+      providers.set(c.version, provider);
+    }
+    const span = provider.getTracer('test').startSpan('op', {
       kind: SpanKind.SERVER,
-      startTime: now - 20,
+      startTime: now - 10 - c.durationMs,
       attributes: c.attributes,
     });
     if (c.error) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -93,78 +139,99 @@ function run(cases: Case[], maxBreakdownSeries?: number) {
   return { reader, processor };
 }
 
-function badPoints(all: Point[]): Point[] {
-  return all.filter(p => p.name === METRIC_SLO_BAD_EVENTS);
+/**
+ * The series an independent model expects: ledger keys in arrival order (a
+ * good key per route, method and version; a bad key also by code and
+ * reason), the first `cap` kept, the events of the rest in the overflow series.
+ */
+function model(cases: Case[], cap = Infinity) {
+  const kept = new Set<string>();
+  const bad = new Map<string, number>();
+  const eligible = new Map<string, number>();
+  let overflowBad = 0;
+  let overflowEligible = 0;
+  for (const c of cases) {
+    const isBad = c.reason !== undefined;
+    const ledgerKey = keyOf({ ...expectedAttributes(c, isBad), outcome: isBad });
+    if (!kept.has(ledgerKey) && kept.size < cap) kept.add(ledgerKey);
+    if (!kept.has(ledgerKey)) {
+      overflowEligible++;
+      if (isBad) overflowBad++;
+      continue;
+    }
+    const ek = keyOf(expectedAttributes(c, false));
+    eligible.set(ek, (eligible.get(ek) ?? 0) + 1);
+    if (isBad) {
+      const bk = keyOf(expectedAttributes(c, true));
+      bad.set(bk, (bad.get(bk) ?? 0) + 1);
+    }
+  }
+  return { bad, eligible, overflowBad, overflowEligible };
 }
 
-describe('SloMetrics slo.bad_events', () => {
-  it('should count bad events by route and status code, leaving out absent ones', async () => {
+function series(all: Point[], name: string): Map<string, number> {
+  return new Map(all.filter(p => p.name === name).map(p => [keyOf(p.attributes), p.value]));
+}
+
+describe('SloMetrics slo.bad_events and slo.eligible_events', () => {
+  it('should count bad events by route, method, code, reason and version, and eligible events by route and version', async () => {
     const cases = traffic();
     const { reader } = run(cases);
-    const expected = new Map<string, number>();
-    for (const c of cases) if (c.bad) expected.set(key(c.bad), (expected.get(key(c.bad)) ?? 0) + 1);
-
+    const m = model(cases);
     const { resourceMetrics } = await reader.collect();
-    const got = badPoints(points(resourceMetrics));
-    assert.strictEqual(got.length, expected.size);
-    for (const p of got) {
+    const all = points(resourceMetrics);
+    assert.deepStrictEqual(series(all, METRIC_SLO_BAD_EVENTS), m.bad);
+    assert.deepStrictEqual(series(all, METRIC_SLO_ELIGIBLE_EVENTS), m.eligible);
+    for (const p of all.filter(x => x.name === METRIC_SLO_BAD_EVENTS))
       assert.strictEqual(p.unit, '{event}');
-      assert.strictEqual(p.attributes[ATTR_SLO_NAME], 'api-availability');
-      assert.strictEqual(p.attributes[ATTR_OTEL_METRIC_OVERFLOW], undefined);
-      const k = key({
-        route: p.attributes[ATTR_HTTP_ROUTE] as string | undefined,
-        http: p.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] as number | undefined,
-        grpc: p.attributes[ATTR_RPC_GRPC_STATUS_CODE] as number | undefined,
-      });
-      assert.strictEqual(p.value, expected.get(k), `series ${k}`);
-    }
-    const bare = got.find(p => Object.keys(p.attributes).length === 1);
-    assert.ok(bare, 'the bad span without route and status has only slo.name');
-    assert.strictEqual(bare.value, 1);
+    const bare = all.find(
+      p => p.name === METRIC_SLO_BAD_EVENTS && p.attributes[ATTR_HTTP_ROUTE] === undefined
+    );
+    assert.deepStrictEqual(bare?.attributes, {
+      [ATTR_SLO_NAME]: 'api-availability',
+      [ATTR_SERVICE_VERSION]: '1.1.0',
+      [ATTR_SLO_FAILURE_REASON]: 'status',
+    });
   });
 
-  it('should cap the series and count the rest in one overflow series per SLO', async () => {
+  it('should cap the keys and count the rest in one overflow series per SLO and instrument', async () => {
     const cases = traffic();
-    const cap = 4;
+    const cap = 6;
     const { reader, processor } = run(cases, cap);
-    // independent model: the first `cap` distinct series are kept, the rest overflow
-    const kept = new Map<string, number>();
-    let overflow = 0;
-    for (const c of cases) {
-      if (!c.bad) continue;
-      const k = key(c.bad);
-      if (kept.has(k)) kept.set(k, kept.get(k)! + 1);
-      else if (kept.size < cap) kept.set(k, 1);
-      else overflow++;
-    }
-    assert.ok(overflow > 0, 'the traffic overflows the cap');
-
+    const m = model(cases, cap);
+    assert.ok(m.overflowBad > 0, 'the traffic overflows the cap');
     const { resourceMetrics } = await reader.collect();
-    const got = badPoints(points(resourceMetrics));
-    assert.strictEqual(got.length, cap + 1);
-    const over = got.filter(p => p.attributes[ATTR_OTEL_METRIC_OVERFLOW] === true);
-    assert.strictEqual(over.length, 1);
-    assert.deepStrictEqual(over[0].attributes, {
+    const all = points(resourceMetrics);
+    const overflow = keyOf({
       [ATTR_SLO_NAME]: 'api-availability',
       [ATTR_OTEL_METRIC_OVERFLOW]: true,
     });
-    assert.strictEqual(over[0].value, overflow);
-    const total = got.reduce((s, p) => s + p.value, 0);
+    assert.deepStrictEqual(
+      series(all, METRIC_SLO_BAD_EVENTS),
+      new Map([...m.bad, [overflow, m.overflowBad]])
+    );
+    assert.deepStrictEqual(
+      series(all, METRIC_SLO_ELIGIBLE_EVENTS),
+      new Map([...m.eligible, [overflow, m.overflowEligible]])
+    );
     const snapshot = processor.engine.snapshot()[0];
-    assert.strictEqual(total, snapshot.totals.bad, 'every bad event is in some series');
+    const sum = (name: string) => all.filter(p => p.name === name).reduce((s, p) => s + p.value, 0);
+    assert.strictEqual(sum(METRIC_SLO_BAD_EVENTS), snapshot.totals.bad);
+    assert.strictEqual(sum(METRIC_SLO_ELIGIBLE_EVENTS), snapshot.totals.good + snapshot.totals.bad);
   });
 
-  it('should render as slo_bad_events_total in Prometheus', async () => {
-    const { reader } = run(traffic(), 2);
+  it('should render as slo_bad_events_total and slo_eligible_events_total in Prometheus', async () => {
+    const { reader } = run(traffic(), 3);
     const { resourceMetrics } = await reader.collect();
     const text = new PrometheusSerializer().serialize(resourceMetrics);
     const lines = text.split('\n').filter(l => l.startsWith('slo_bad_events_total{'));
-    assert.strictEqual(lines.length, 3, text);
     assert.ok(
-      lines.some(l =>
-        /^slo_bad_events_total\{slo_name="api-availability",http_route="\/b",http_response_status_code="500"[,}]/.test(
-          l
-        )
+      lines.some(
+        l =>
+          l.includes('http_route="/b"') &&
+          l.includes('http_response_status_code="500"') &&
+          l.includes('slo_failure_reason="status"') &&
+          l.includes('service_version="1.0.0"')
       ),
       lines.join('\n')
     );
@@ -172,5 +239,6 @@ describe('SloMetrics slo.bad_events', () => {
       lines.some(l => l.includes('otel_metric_overflow="true"')),
       lines.join('\n')
     );
+    assert.ok(text.includes('slo_eligible_events_total{'), text);
   });
 });
