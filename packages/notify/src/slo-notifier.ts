@@ -265,7 +265,7 @@ export class SloNotifier {
     const state = this._engine.states[sloIndex];
     for (const r of state.readAttribution(this._engine.clock.now()).rows) {
       if (r.outcome !== 'bad') continue;
-      const route = r.overflow ? '(overflow)' : r.route;
+      const route = r.overflow ? '(overflow)' : r.httpRoute;
       const key = `${sloIndex}\u0000${route}\u0000${r.code}`;
       const o = out.get(key);
       if (o === undefined) out.set(key, { route, statusCode: r.code, badEvents: r.total });

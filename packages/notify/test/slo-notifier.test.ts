@@ -68,8 +68,8 @@ describe('SloNotifier', () => {
   function second(t: number): void {
     engine.recordCounts(0, t, 5, 6, t);
     const ledger = engine.states[0].attribution;
-    ledger.addCounts({ outcome: 'bad', route: '/api/orders', method: 'POST', code: 500 }, 4, t);
-    ledger.addCounts({ outcome: 'bad', route: '/api/orders/:id', method: 'GET', code: 503 }, 2, t);
+    ledger.addCounts({ outcome: 'bad', route: 'POST /api/orders', code: 500 }, 4, t);
+    ledger.addCounts({ outcome: 'bad', route: 'GET /api/orders/:id', code: 503 }, 2, t);
   }
 
   /** Three seconds of incident, T0 to T0 + 2 s. */
