@@ -20,6 +20,12 @@ const SOURCE_FLAGS = {
   json: { type: 'boolean', help: 'print JSON instead of a table' },
 } as const;
 
+const SCRAPE_INTERVAL_FLAG = {
+  type: 'string',
+  value: 'DURATION',
+  help: "Prometheus's scrape interval, for the warnings (default 1m)",
+} as const;
+
 /**
  * Every `burnrate` command, in the order `burnrate help` lists them. To add a
  * command, add its definition here: parsing, `--help`, `help NAME` and "did you
@@ -49,12 +55,15 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'validate',
     summary: 'check a spec: one line per SLO, or every error with its path',
-    synopsis: 'FILE',
+    synopsis: 'FILE [--scrape-interval 1m]',
     positionals: ['FILE'],
-    flags: {},
+    flags: {
+      'scrape-interval': SCRAPE_INTERVAL_FLAG,
+    },
     details:
-      'FILE is a burnrate spec or OpenSLO v1 documents.\nExit: 0 valid; 1 invalid (every error listed) or no such file.',
-    run: ({ positionals }, io) => validateCommand(positionals[0], io),
+      'FILE is a burnrate spec or OpenSLO v1 documents. Warns on stderr, as `burnrate rules` does, of every alert window under four scrape intervals.\nExit: 0 valid; 1 invalid (every error listed) or no such file; 2 on a bad flag.',
+    run: ({ values, positionals }, io) =>
+      validateCommand(positionals[0], io, { scrapeInterval: str(values['scrape-interval']) }),
   },
   {
     name: 'replay',
@@ -81,7 +90,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'rules',
     summary: 'Prometheus recording and alerting rules',
-    synopsis: 'FILE [--format prometheus|prometheus-operator] [-o OUT]',
+    synopsis:
+      'FILE [--format prometheus|prometheus-operator] [--interval DUR] [--scrape-interval 1m] [-o OUT]',
     positionals: ['FILE'],
     flags: {
       format: {
@@ -90,11 +100,27 @@ export const COMMANDS: readonly CommandDefinition[] = [
         value: 'FORMAT',
         help: 'prometheus (default) or prometheus-operator',
       },
+      interval: {
+        type: 'string',
+        value: 'DURATION',
+        help: "evaluation interval of every SLO group (default Prometheus's global one)",
+      },
+      'scrape-interval': SCRAPE_INTERVAL_FLAG,
       out: { type: 'string', short: 'o', value: 'OUT', help: 'write to a file (default stdout)' },
     },
-    details: 'Exit: 0; 1 on an invalid or missing spec, or an output file that cannot be written.',
+    details:
+      'Warns on stderr of every alert window (and timeslice) under four scrape intervals.\nExit: 0; 1 on an invalid or missing spec, or an output file that cannot be written; 2 on a bad flag.',
     run: ({ values, positionals }, io) =>
-      rulesCommand(positionals[0], { format: str(values.format), out: str(values.out) }, io),
+      rulesCommand(
+        positionals[0],
+        {
+          format: str(values.format),
+          out: str(values.out),
+          interval: str(values.interval),
+          scrapeInterval: str(values['scrape-interval']),
+        },
+        io
+      ),
   },
   {
     name: 'dashboard',

@@ -83,6 +83,78 @@ describe('burnrate CLI commands', () => {
     });
   });
 
+  describe('--scrape-interval', () => {
+    const SPEC = `
+slos:
+  - { name: month, objective: 99.9, window: 28d, sli: { good: { status: ok } } }
+  - { name: day, objective: 99.9, window: 1d, sli: { good: { status: ok } } }
+`;
+    function specFile(): string {
+      const file = path.join(tmp(), 'burnrate.yaml');
+      writeFileSync(file, SPEC);
+      return file;
+    }
+
+    it('should warn on stderr when a short window is under four scrape intervals', async () => {
+      const file = specFile();
+      // 1m (Prometheus's default): the 28 d SLO's 5m short window is over 4m, the 1 d SLO's are not
+      const io = capture();
+      assert.strictEqual(await main(['rules', file], io), 0);
+      assert.ok(parse(io.stdout).groups.length >= 2);
+      const warnings = io.stderr.split('\n').filter(l => l.startsWith('warning: '));
+      assert.ok(warnings.length > 0, io.stderr);
+      assert.ok(
+        warnings.every(w => w.includes('slos[1] (day)')),
+        io.stderr
+      );
+      assert.match(io.stderr, /is under four scrape intervals \(4 × 1m = 4m\)/);
+      assert.match(io.stderr, /page 2m(8s571ms)?\/(1m|10s714ms)/);
+      // at 15 s the 28 d SLO is fine; at 2 m its 5 m short window is not
+      const fast = capture();
+      assert.strictEqual(await main(['rules', file, '--scrape-interval', '15s'], fast), 0);
+      assert.doesNotMatch(fast.stderr, /slos\[0\]/);
+      const slow = capture();
+      assert.strictEqual(await main(['rules', file, '--scrape-interval', '2m'], slow), 0);
+      assert.match(
+        slow.stderr,
+        /warning: slos\[0\] \(month\): short window 5m \(page 1h\/5m\) is under four scrape intervals \(4 × 2m = 8m\)/
+      );
+    });
+
+    it('should make validate say the same', async () => {
+      const file = specFile();
+      const rules = capture();
+      await main(['rules', file, '--scrape-interval', '2m'], rules);
+      const io = capture();
+      assert.strictEqual(await main(['validate', file, '--scrape-interval', '2m'], io), 0);
+      assert.match(io.stdout, /2 SLOs valid/);
+      assert.strictEqual(io.stderr, rules.stderr.replace(/^wrote.*\n/m, ''));
+      assert.ok(io.stderr.length > 0);
+    });
+
+    it('should refuse a bad duration, naming the flag', async () => {
+      const io = capture();
+      assert.strictEqual(await main(['rules', specFile(), '--scrape-interval', 'often'], io), 2);
+      assert.match(
+        io.stderr,
+        /--scrape-interval must be a duration such as 15s, 30s or 1m, got "often"/
+      );
+      const v = capture();
+      assert.strictEqual(await main(['validate', specFile(), '--scrape-interval', '0s'], v), 2);
+      assert.match(v.stderr, /--scrape-interval must be a duration/);
+    });
+
+    it("should set every group's evaluation interval with --interval", async () => {
+      const io = capture();
+      assert.strictEqual(await main(['rules', specFile(), '--interval', '30s'], io), 0);
+      const groups = parse(io.stdout).groups as Array<{ interval?: string }>;
+      assert.ok(groups.length >= 2 && groups.every(g => g.interval === '30s'), io.stdout);
+      const bad = capture();
+      assert.strictEqual(await main(['rules', specFile(), '--interval', 'soon'], bad), 2);
+      assert.match(bad.stderr, /--interval must be a duration/);
+    });
+  });
+
   describe('dashboard', () => {
     it('should print a Grafana dashboard', async () => {
       const io = capture();

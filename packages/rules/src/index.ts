@@ -11,6 +11,11 @@ export type { TierAlertValues } from './annotations';
 export { errorRatioExpr, formatNumber, promDuration } from './promql';
 export { recordedWindows, exhaustionWindow } from './windows';
 export {
+  scrapeIntervalWarnings,
+  DEFAULT_SCRAPE_INTERVAL_MS,
+  MIN_SCRAPES_PER_WINDOW,
+} from './scrape-interval';
+export {
   METRIC_SLO_EVENTS_TOTAL,
   LABEL_SLO_NAME,
   LABEL_SLO_OUTCOME,

@@ -1,4 +1,4 @@
-import { formatDuration } from '@burnrate/core';
+import { formatDuration, THRESHOLD_RELATIVE_EPSILON } from '@burnrate/core';
 import { LABEL_SLO_NAME, LABEL_SLO_OUTCOME, METRIC_SLO_EVENTS_TOTAL } from './semconv';
 
 /**
@@ -62,4 +62,13 @@ export function errorRatioExpr(sloName: string, windowMs: number): string {
     `/\n(sum(rate(${METRIC_SLO_EVENTS_TOTAL}${eligible}[${w}])) > 0)\n` +
     `or vector(0)`
   );
+}
+
+/**
+ * `lhs` at or above `threshold`, within core's relative epsilon (the engine's
+ * `reachesThreshold`): `lhs >= 14.4 * (1 - 1e-9)`. Exactly 14.4x fires although
+ * `0.0144 / 0.001` is 14.399999999999999 in binary floating point.
+ */
+export function reachesThresholdExpr(lhs: string, threshold: number): string {
+  return `${lhs} >= ${formatNumber(threshold)} * (1 - ${formatNumber(THRESHOLD_RELATIVE_EPSILON)})`;
 }

@@ -5,7 +5,13 @@ import {
   type SloSpec,
 } from '@burnrate/core';
 import { tierAnnotations } from './annotations';
-import { errorRatioExpr, formatNumber, matchers, promDuration } from './promql';
+import {
+  errorRatioExpr,
+  formatNumber,
+  matchers,
+  promDuration,
+  reachesThresholdExpr,
+} from './promql';
 import {
   ALERT_BUDGET_BURN,
   LABEL_SEVERITY,
@@ -36,7 +42,8 @@ export const GROUP_PREFIX = 'burnrate-';
  * 3. `slo:sli:ratio`, `slo:error_budget_remaining:ratio` (1 − ratio_W / (1 − objective)),
  *    `slo:time_to_exhaustion:seconds` (remaining × W / burn(1h)),
  * 4. constants `slo:objective:ratio` and `slo:burn_rate_threshold:ratio` (for dashboards),
- * 5. one `SloErrorBudgetBurn` alert per tier: both windows at or above the tier's burn rate.
+ * 5. one `SloErrorBudgetBurn` alert per tier: both windows at or above the tier's burn rate
+ *    (within core's relative epsilon, as the engine compares).
  *
  * Calendar windows use their nominal length (week 7 d, month 30 d, quarter 90 d) as a
  * rolling window: PromQL has no calendar-aligned range. Timeslices budgets are refused.
@@ -141,9 +148,11 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
     });
   }
   for (const tier of slo.alerting.tiers) {
-    const threshold = formatNumber(tier.burnRate);
     const burn = (w: number) =>
-      `max without (${LABEL_SLO_WINDOW}) (${select(RECORD_BURN_RATE, w)}) >= ${threshold}`;
+      reachesThresholdExpr(
+        `max without (${LABEL_SLO_WINDOW}) (${select(RECORD_BURN_RATE, w)})`,
+        tier.burnRate
+      );
     rules.push({
       alert: ALERT_BUDGET_BURN,
       expr: `${burn(tier.longWindowMs)}\nand\n${burn(tier.shortWindowMs)}`,

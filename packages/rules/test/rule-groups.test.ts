@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { parseSpec } from '@burnrate/core';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import {
   buildRuleGroups,
   generateRuleObject,
@@ -100,7 +100,9 @@ describe('buildRuleGroups', () => {
 
   it('should derive the alert thresholds from the window, never copy them', () => {
     const thresholds = (slo: string) =>
-      alerts(file, slo).map(a => Number(/>= ([0-9.]+)$/m.exec(a.expr.split('\n')[0])![1]));
+      alerts(file, slo).map(a =>
+        Number(/>= ([0-9.]+) \* \(1 - 1e-9\)$/m.exec(a.expr.split('\n')[0])![1])
+      );
     // DESIGN.md: 2 % / 1 h, 5 % / 6 h, 10 % / 1 d, 10 % / 3 d of the budget
     assert.deepStrictEqual(thresholds('rolling-28d'), [13.44, 5.6, 2.8, 0.933333333333333]);
     assert.deepStrictEqual(thresholds('rolling-30d'), [14.4, 6, 3, 1]);
@@ -117,9 +119,9 @@ describe('buildRuleGroups', () => {
     assert.strictEqual(page.alert, 'SloErrorBudgetBurn');
     assert.strictEqual(
       page.expr,
-      'max without (slo_window) (slo:burn_rate:rate{slo_name="rolling-28d",slo_window="1h"}) >= 13.44\n' +
+      'max without (slo_window) (slo:burn_rate:rate{slo_name="rolling-28d",slo_window="1h"}) >= 13.44 * (1 - 1e-9)\n' +
         'and\n' +
-        'max without (slo_window) (slo:burn_rate:rate{slo_name="rolling-28d",slo_window="5m"}) >= 13.44'
+        'max without (slo_window) (slo:burn_rate:rate{slo_name="rolling-28d",slo_window="5m"}) >= 13.44 * (1 - 1e-9)'
     );
     assert.deepStrictEqual(page.labels, {
       slo_name: 'rolling-28d',
@@ -216,6 +218,55 @@ describe('generateRules', () => {
     } finally {
       t.cleanup();
     }
+  });
+
+  it('should fire at exactly the threshold: 1.44 % errors on a 99.9 % 30-day SLO is 14.4x', () => {
+    const spec = parseSpec(`
+slos:
+  - { name: exact, objective: 99.9, window: 30d, sli: { good: { status: ok } } }
+`);
+    // 10,000 events a minute, 144 bad: 0.0144 / 0.001 is 14.399999999999999 in floating point
+    const series = (outcome: string, n: number) => ({
+      series: `slo_events_total{slo_name="exact",slo_outcome="${outcome}",instance="a"}`,
+      values: `0+${n}x90`,
+    });
+    const test = (rules: string) => {
+      const file = {
+        rule_files: ['rules.yaml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [series('good', 9856), series('bad', 144)],
+            promql_expr_test: [
+              {
+                expr: 'ALERTS{slo_name="exact",slo_long_window="1h"}',
+                eval_time: '75m',
+                exp_samples: [
+                  {
+                    labels:
+                      'ALERTS{alertname="SloErrorBudgetBurn",alertstate="firing",severity="page",slo_long_window="1h",slo_name="exact",slo_short_window="5m"}',
+                    value: 1,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      const t = tempFiles({ 'rules.yaml': rules, 'exact.test.yaml': stringify(file) });
+      try {
+        return promtool(['test', 'rules', 'exact.test.yaml'], t.dir);
+      } finally {
+        t.cleanup();
+      }
+    };
+    const rules = generateRules(spec);
+    const r = test(rules);
+    assert.strictEqual(r.status, 0, r.output);
+    // without the epsilon the same history does not page (the bug this guards against)
+    const plain = test(rules.split(' * (1 - 1e-9)').join(''));
+    assert.notStrictEqual(plain.status, 0, plain.output);
   });
 
   it('should make promtool fail on a broken rule (the check is real)', () => {

@@ -56,7 +56,7 @@ describe('generateRuleTests', () => {
   it('should catch an alert that ignores the long window (a blip would page)', () => {
     const r = runGenerated(['rolling-28d'], rules =>
       rules.replace(
-        /max without \(slo_window\) \(slo:burn_rate:rate\{slo_name="rolling-28d",slo_window="1h"\}\) >= 13.44\n\s*and\n\s*/,
+        /max without \(slo_window\) \(slo:burn_rate:rate\{slo_name="rolling-28d",slo_window="1h"\}\) >= 13.44 \* \(1 - 1e-9\)\n\s*and\n\s*/,
         ''
       )
     );

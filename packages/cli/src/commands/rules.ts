@@ -1,7 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SloSpec } from '@burnrate/core';
-import { generateDashboard, generateRules } from '@burnrate/rules';
+import { formatDuration, parseDuration, type SloSpec } from '@burnrate/core';
+import {
+  DEFAULT_SCRAPE_INTERVAL_MS,
+  generateDashboard,
+  generateRules,
+  scrapeIntervalWarnings,
+} from '@burnrate/rules';
 import { CliError, UsageError, type CliIo } from '../io';
 import { loadSpecFile } from '../spec-file';
 
@@ -36,10 +41,40 @@ export function emit(text: string, out: string | undefined, io: CliIo, what: str
   io.err(`wrote ${what} to ${out}\n`);
 }
 
-/** `burnrate rules FILE [--format prometheus|prometheus-operator] [-o OUT]`. */
+/** Parses a duration flag (`--scrape-interval 15s`), or refuses it naming the flag. */
+export function durationFlag(flag: string, text: string | undefined, fallbackMs: number): number {
+  if (text === undefined) return fallbackMs;
+  const ms = parseDuration(text);
+  if (ms === undefined)
+    throw new UsageError(
+      `--${flag} must be a duration such as 15s, 30s or 1m, got ${JSON.stringify(text)}`
+    );
+  return ms;
+}
+
+/** Writes {@link scrapeIntervalWarnings} to stderr, one `warning:` line each. */
+export function warnScrapeInterval(spec: SloSpec, scrapeIntervalMs: number, io: CliIo): void {
+  for (const w of scrapeIntervalWarnings(spec, scrapeIntervalMs)) io.err(`warning: ${w}\n`);
+}
+
+/** Options of `burnrate rules`. */
+export interface RulesCommandOptions {
+  format?: string;
+  out?: string;
+  /** Evaluation interval of the generated groups (`30s`); default Prometheus's global one. */
+  interval?: string;
+  /** Prometheus's scrape interval, for the short-window warnings; default 1m. */
+  scrapeInterval?: string;
+}
+
+/**
+ * `burnrate rules FILE [--format prometheus|prometheus-operator] [--interval DUR]
+ * [--scrape-interval DUR] [-o OUT]`: the rules, and a warning on stderr for every
+ * window under four scrape intervals.
+ */
 export function rulesCommand(
   file: string | undefined,
-  options: { format?: string; out?: string },
+  options: RulesCommandOptions,
   io: CliIo
 ): number {
   const format = options.format ?? 'prometheus';
@@ -48,9 +83,19 @@ export function rulesCommand(
       `--format must be prometheus or prometheus-operator, got ${JSON.stringify(format)}`
     );
   }
+  const scrapeMs = durationFlag(
+    'scrape-interval',
+    options.scrapeInterval,
+    DEFAULT_SCRAPE_INTERVAL_MS
+  );
+  const interval =
+    options.interval === undefined
+      ? undefined
+      : formatDuration(durationFlag('interval', options.interval, 0));
   const spec = specOrErrors(file, 'rules', io);
   if (typeof spec === 'number') return spec;
-  emit(generateRules(spec, { format }), options.out, io, `${format} rules`);
+  emit(generateRules(spec, { format, interval }), options.out, io, `${format} rules`);
+  warnScrapeInterval(spec, scrapeMs, io);
   return 0;
 }
 

@@ -1,6 +1,8 @@
 import { formatDuration, type SloDefinition } from '@burnrate/core';
+import { DEFAULT_SCRAPE_INTERVAL_MS } from '@burnrate/rules';
 import { EXIT_OK, UsageError, type CliIo } from '../io';
 import { loadSpecFile } from '../spec-file';
+import { durationFlag, warnScrapeInterval } from './rules';
 
 /** One line describing a validated SLO. */
 export function describeSlo(d: SloDefinition): string {
@@ -44,12 +46,26 @@ export function describeSlo(d: SloDefinition): string {
   return `${d.name}: ${Number((d.target * 100).toPrecision(10))} % over ${window}${budgeting}; ${selector.join(', ')}; good: ${good.join(', ')}; alerts: ${tiers}`;
 }
 
-/** `burnrate validate FILE`: exit 0 with a line per SLO, or 1 with every error. */
-export function validateCommand(file: string | undefined, io: CliIo): number {
+/**
+ * `burnrate validate FILE [--scrape-interval DUR]`: exit 0 with a line per SLO (and
+ * a warning on stderr for every alert window under four scrape intervals, as
+ * `burnrate rules` says), or 1 with every error.
+ */
+export function validateCommand(
+  file: string | undefined,
+  io: CliIo,
+  options: { scrapeInterval?: string } = {}
+): number {
   if (!file) throw new UsageError('validate needs a spec file: burnrate validate burnrate.yaml');
+  const scrapeMs = durationFlag(
+    'scrape-interval',
+    options.scrapeInterval,
+    DEFAULT_SCRAPE_INTERVAL_MS
+  );
   const spec = loadSpecFile(file, io);
   if (typeof spec === 'number') return spec;
   io.out(`${file}: ${spec.slos.length} SLO${spec.slos.length === 1 ? '' : 's'} valid\n`);
   for (const d of spec.slos) io.out(`  ${describeSlo(d)}\n`);
+  warnScrapeInterval(spec, scrapeMs, io);
   return EXIT_OK;
 }
