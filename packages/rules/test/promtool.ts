@@ -11,7 +11,7 @@ export interface PromtoolResult {
 
 /** Runs the real `promtool` with `args` in `cwd`. */
 export function promtool(args: string[], cwd: string): PromtoolResult {
-  const r = spawnSync('promtool', args, { cwd, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync('promtool', args, { cwd, encoding: 'utf8', timeout: 600_000 });
   if (r.error) throw r.error;
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
