@@ -88,7 +88,10 @@ describe('burnrate collector --webhook-url', function () {
       assert.strictEqual(r.headers['x-team'], 'payments');
       const b = JSON.parse(r.body) as { text: string; blocks: unknown[] };
       assert.match(b.text, /FIRING page: SLO checkout-availability/);
-      assert.match(JSON.stringify(b.blocks), /\/api\/orders` 502: 30 bad/);
+      assert.match(
+        JSON.stringify(b.blocks),
+        /\(30\) 502 on POST \/api\/orders \(status, version 1\.0\.0\)/
+      );
     }
   });
 });

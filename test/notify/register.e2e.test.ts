@@ -59,6 +59,6 @@ describe('register notifications (BURNRATE_* variables)', function () {
     await hook.waitFor(1, 15_000);
     const body = JSON.parse(hook.requests[0].body) as { text: string; blocks: unknown[] };
     assert.match(body.text, /FIRING page: SLO checkout-availability burns its error budget/);
-    assert.match(JSON.stringify(body.blocks), /\/api\/orders\/:id` 500: \d+ bad/);
+    assert.match(JSON.stringify(body.blocks), /500 on GET \/api\/orders\/:id \(status/);
   });
 });

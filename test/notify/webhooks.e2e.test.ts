@@ -30,6 +30,8 @@ interface JsonBody {
   remaining: number;
   timeToExhaustionSeconds: number | null;
   labels: Record<string, string>;
+  summary: string | null;
+  traceIds: string[];
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -167,7 +169,13 @@ describe('webhook notifications from the collector', function () {
       slackBodies[0].text,
       /FIRING page: SLO checkout-availability burns its error budget/
     );
-    assert.match(JSON.stringify(slackBodies[0].blocks), /\/api\/orders` 503/);
+    // the explanation names the route, the code and the version burning the budget
+    assert.match(
+      JSON.stringify(slackBodies[0].blocks),
+      /503 on POST \/api\/orders \(status, version 1\.0\.0\)/
+    );
+    assert.match(bodies[0].summary!, /^checkout-availability is [a-z]+; firing: page 20s\/5s >= 5\./);
+    assert.ok(bodies[0].traceIds.length > 0);
     assert.match(slackBodies[1].text, /RESOLVED page: SLO checkout-availability/);
 
     // retried, then dropped, and counted: 2 messages per failing receiver

@@ -72,8 +72,8 @@ export interface CollectorOptions {
   alertEvaluationIntervalMs?: number;
   /** Interval at which Alertmanager is told again about a firing alert. @default 60000 */
   alertResendIntervalMs?: number;
-  /** Explanation and example trace ids for alert messages. @default none */
-  alertDetails?: AlertDetailsSource;
+  /** Explanation and example trace ids for webhook messages; `false` for none. @default the engine's `explain` summary and trace ids */
+  alertDetails?: AlertDetailsSource | false;
 }
 
 /** A started collector. */

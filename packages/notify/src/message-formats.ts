@@ -107,6 +107,14 @@ function offenderLine(o: { route: string; statusCode: number; badEvents: number 
   return `• \`${route}\`${code}: ${o.badEvents} bad`;
 }
 
+/** Room for the explanation in one Slack section (Slack takes 3000 characters). */
+const SLACK_SECTION_TEXT_MAX = 2_900;
+
+/** `text` cut to `max` characters, with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** Escapes `&`, `<` and `>` as Slack's mrkdwn wants. */
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -144,7 +152,7 @@ export function slackWebhookBody(n: AlertNotice): SlackWebhookBody {
     { type: 'section', fields: fields.map(f => ({ type: 'mrkdwn', text: esc(f) })) },
   ];
   const why: string[] = [];
-  if (n.summary !== undefined) why.push(esc(n.summary));
+  if (n.summary !== undefined) why.push(esc(clip(n.summary, SLACK_SECTION_TEXT_MAX)));
   else if (n.offenders.length > 0) why.push(...n.offenders.map(o => esc(offenderLine(o))));
   if (why.length > 0)
     blocks.push({

@@ -101,7 +101,15 @@ export class SloNotifier {
         );
       return { queue: new DeliveryQueue('webhook', target, this._logger), format };
     });
-    this._details = options.details;
+    const engine = options.engine;
+    this._details =
+      options.details === false
+        ? undefined
+        : (options.details ??
+          (snapshot => {
+            const e = engine.explain(snapshot.name, snapshot.timeMs);
+            return e === undefined ? undefined : { summary: e.text, traceIds: e.traceIds };
+          }));
     this._generatorUrl = options.generatorUrl;
     this._tracker = new AlertTracker(
       options.engine.states.map(s => s.slo.definition.alerting.tiers.length)

@@ -73,8 +73,11 @@ export interface SloNotifierOptions {
    * @default 60000
    */
   resendIntervalMs?: number;
-  /** Explanation and example trace ids for messages. @default none */
-  details?: AlertDetailsSource;
+  /**
+   * Explanation and example trace ids for webhook messages; `false` for none.
+   * @default the engine's `explain` (the summary of `burnrate explain` and its latest bad trace ids)
+   */
+  details?: AlertDetailsSource | false;
   /** `generatorURL` of the alerts sent to Alertmanager. @default none */
   generatorUrl?: string;
   /** Where the self-metrics (`burnrate.notifications.*`) live. @default none */

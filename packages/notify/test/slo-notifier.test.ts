@@ -182,8 +182,35 @@ describe('SloNotifier', () => {
       assert.doesNotMatch(b.annotations.description, /\{\{/);
     });
 
-    it('should name the SLO, the burn and the top route in the Slack text and blocks', async () => {
+    it("should put the engine's explanation and trace ids in messages by default", async () => {
       const n = make();
+      burst();
+      now = T0 + 2_000;
+      n.evaluate(now);
+      await n.idle();
+      const b = hook.json<JsonWebhookBody>()[0];
+      const e = engine.explain('checkout-availability', now)!;
+      assert.strictEqual(b.summary, e.text);
+      assert.deepStrictEqual(b.traceIds, e.traceIds);
+      assert.match(b.summary!, /^checkout-availability is /);
+      // Slack's mrkdwn escapes &, < and >
+      const firstLine = e.text.split('\n')[0].replace(/&/g, '&amp;').replace(/>/g, '&gt;');
+      const s = slack.json<SlackWebhookBody>()[0];
+      assert.ok(JSON.stringify(s.blocks).includes(firstLine), firstLine);
+    });
+
+    it('should leave the explanation out with details: false', async () => {
+      const n = make({ details: false });
+      burst();
+      n.evaluate(T0 + 2_000);
+      await n.idle();
+      const b = hook.json<JsonWebhookBody>()[0];
+      assert.strictEqual(b.summary, null);
+      assert.deepStrictEqual(b.traceIds, []);
+    });
+
+    it('should name the SLO, the burn and the top route in the Slack text and blocks', async () => {
+      const n = make({ details: false });
       burst();
       now = T0 + 2_000;
       n.evaluate(now);
