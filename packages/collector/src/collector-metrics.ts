@@ -10,6 +10,7 @@ import {
   ATTR_COLLECTOR_RESULT,
   ATTR_COLLECTOR_TRANSPORT,
   COLLECTOR_METER_NAME,
+  METRIC_COLLECTOR_CONNECTIONS_REFUSED,
   METRIC_COLLECTOR_IN_FLIGHT,
   METRIC_COLLECTOR_REQUESTS,
   METRIC_COLLECTOR_SPANS_ACCEPTED,
@@ -34,6 +35,8 @@ export class CollectorMetrics {
   snapshotsOk = 0;
   snapshotsFailed = 0;
   restoreFailures = 0;
+  /** Connections refused by the cap, by transport. */
+  readonly connectionsRefused = { http: 0, grpc: 0 };
   private readonly _requests = new Map<string, { attributes: Attributes; count: number }>();
   private readonly _inFlight: () => number;
   private _meter: Meter | undefined;
@@ -101,6 +104,12 @@ export class CollectorMetrics {
       description: 'State files found corrupt or incompatible at start',
       unit: '{file}',
     });
+    const refused = m.createObservableCounter(METRIC_COLLECTOR_CONNECTIONS_REFUSED, {
+      description: 'Connections closed at once because the listener held its maximum',
+      unit: '{connection}',
+    });
+    const http = { [ATTR_COLLECTOR_TRANSPORT]: 'http' };
+    const grpc = { [ATTR_COLLECTOR_TRANSPORT]: 'grpc' };
     const ok = { [ATTR_COLLECTOR_RESULT]: 'ok' };
     const error = { [ATTR_COLLECTOR_RESULT]: 'error' };
     this._observables = [
@@ -111,6 +120,7 @@ export class CollectorMetrics {
       inFlight,
       snapshots,
       restoreFailures,
+      refused,
     ];
     this._meter = m;
     this._observe = (r: BatchObservableResult) => {
@@ -122,6 +132,8 @@ export class CollectorMetrics {
       r.observe(snapshots, this.snapshotsOk, ok);
       r.observe(snapshots, this.snapshotsFailed, error);
       r.observe(restoreFailures, this.restoreFailures);
+      r.observe(refused, this.connectionsRefused.http, http);
+      r.observe(refused, this.connectionsRefused.grpc, grpc);
     };
     m.addBatchObservableCallback(this._observe, this._observables);
   }

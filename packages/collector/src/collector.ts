@@ -6,7 +6,11 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+} from 'node:net';
 import {
   DEFAULT_MAX_ATTRIBUTION_KEYS,
   fineStepMs,
@@ -26,6 +30,8 @@ import {
   type MetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { CollectorMetrics } from './collector-metrics';
+import { httpRefusal, isRefused, limitConnections } from './connection-limit';
+import { grpcReadGate } from './grpc-read-gate';
 import { GrpcReceiver, TRACE_SERVICE_DEFINITION } from './grpc-receiver';
 import { HttpReceiver } from './http-receiver';
 import { InFlightBudget } from './in-flight-budget';
@@ -48,6 +54,18 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 10_000;
 /** Default largest request body after decompression (64 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Default largest OTLP/gRPC message, compressed or inflated (the gRPC and OpenTelemetry Collector default): 4 MiB. */
+export const DEFAULT_MAX_GRPC_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** Default most connections each listener (OTLP/HTTP, OTLP/gRPC) holds open at once. */
+export const DEFAULT_MAX_CONNECTIONS = 512;
+/** Default time a request may go without progress (headers, 16 KiB of body, or its end). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5_000;
+/** Concurrent gRPC streams per connection. */
+const GRPC_MAX_CONCURRENT_STREAMS = 8;
+/** A gRPC connection without a call for this long is closed. */
+const GRPC_MAX_CONNECTION_IDLE_MS = 30_000;
+/** How often stalled requests are looked for. */
+const SWEEP_INTERVAL_MS = 250;
 /** Prometheus scrape path. */
 export const METRICS_PATH = '/metrics';
 /** `service.name` of the collector's own metrics resource. */
@@ -71,7 +89,7 @@ function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function listen(server: Server, host: string, port: number, what: string): Promise<number> {
+function listen(server: NetServer, host: string, port: number, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error) =>
       reject(new Error(`cannot listen for ${what} on ${hostPort(host, port)}: ${e.message}`));
@@ -120,10 +138,25 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const maxInFlightBytes = options.maxInFlightBytes ?? 2 * maxBodyBytes;
   const snapshotIntervalMs = options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
   const maxSeries = options.maxSeries ?? DEFAULT_MAX_ATTRIBUTION_KEYS;
+  const maxGrpcMessageBytes =
+    options.maxGrpcMessageBytes ??
+    Math.min(maxBodyBytes, DEFAULT_MAX_GRPC_MESSAGE_BYTES, Math.floor(maxInFlightBytes / 2));
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1)
+    throw new RangeError(`maxConnections: must be a positive integer, got ${maxConnections}`);
+  if (!(idleTimeoutMs >= 100))
+    throw new RangeError(`idleTimeoutMs: must be at least 100, got ${idleTimeoutMs}`);
+  if (!(maxGrpcMessageBytes > 0))
+    throw new RangeError(`maxGrpcMessageBytes: must be positive, got ${maxGrpcMessageBytes}`);
   if (!(maxBodyBytes > 0))
     throw new RangeError(`maxBodyBytes: must be positive, got ${maxBodyBytes}`);
   if (!(maxInFlightBytes > 0))
     throw new RangeError(`maxInFlightBytes: must be positive, got ${maxInFlightBytes}`);
+  if (grpcPort !== undefined && 2 * maxGrpcMessageBytes > maxInFlightBytes)
+    throw new RangeError(
+      `maxInFlightBytes: must hold two gRPC messages (2 × maxGrpcMessageBytes = ${2 * maxGrpcMessageBytes}), got ${maxInFlightBytes}`
+    );
   if (!Number.isInteger(maxSeries) || maxSeries < 1)
     throw new RangeError(`maxSeries: must be a positive integer, got ${maxSeries}`);
   if (!(snapshotIntervalMs > 0))
@@ -143,7 +176,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     maxFutureSkewMs: options.maxFutureSkewMs,
     maxAttributionKeys: maxSeries,
   });
-  const budget = new InFlightBudget(maxInFlightBytes);
+  const budget = new InFlightBudget({ limitBytes: maxInFlightBytes });
   const metrics = new CollectorMetrics(() => budget.usedBytes);
   const store = options.stateFile !== undefined ? new StateStore(options.stateFile) : undefined;
   if (store !== undefined) {
@@ -219,12 +252,18 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   let httpServer: Server | undefined;
   let metricsServer: Server | undefined;
   let grpcServer: GrpcServer | undefined;
+  let grpcListener: NetServer | undefined;
+  const sweeper = setInterval(() => budget.sweep(idleTimeoutMs), SWEEP_INTERVAL_MS);
+  sweeper.unref();
   let boundHttp: number | undefined;
   let boundGrpc: number | undefined;
   let boundMetrics: number | undefined;
   const shutdownServers = async () => {
     await Promise.all([
       httpServer?.listening ? closeServer(httpServer) : undefined,
+      grpcListener?.listening
+        ? new Promise<void>(resolve => grpcListener!.close(() => resolve()))
+        : undefined,
       grpcServer !== undefined
         ? new Promise<void>(resolve => {
             const g = grpcServer!;
@@ -250,17 +289,44 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   try {
     if (httpPort !== undefined) {
       const receiver = new HttpReceiver(ctx);
+      const handle = (req: IncomingMessage, res: ServerResponse) => {
+        if (!isRefused(req.socket)) receiver.handle(req, res);
+      };
+      const serverOptions = {
+        // headers must arrive within the idle timeout (checked every second); bodies are
+        // timed by the budget's sweep (no progress for idleTimeoutMs); a whole request may
+        // take at most two minutes
+        headersTimeout: idleTimeoutMs,
+        requestTimeout: Math.max(120_000, idleTimeoutMs),
+        keepAliveTimeout: idleTimeoutMs,
+        connectionsCheckingInterval: Math.min(1_000, idleTimeoutMs),
+      };
       httpServer =
         tls !== undefined
-          ? createHttpsServer({ cert: tls.cert, key: tls.key }, receiver.handle)
-          : createHttpServer(receiver.handle);
-      httpServer.requestTimeout = 60_000;
+          ? createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, handle)
+          : createHttpServer(serverOptions, handle);
+      limitConnections(httpServer, {
+        max: maxConnections,
+        refusal: tls === undefined ? httpRefusal(maxConnections) : undefined,
+        onRefused: () => metrics.connectionsRefused.http++,
+      });
       boundHttp = await listen(httpServer, host, httpPort, 'OTLP/HTTP');
     }
     if (grpcPort !== undefined) {
       grpcServer = new GrpcServer({
-        'grpc.max_receive_message_length': maxBodyBytes,
-        'grpc.max_concurrent_streams': 64,
+        // grpc-js buffers a message whole, then inflates it, before the handler runs: it
+        // reads one only once the read gate has reserved room for it, and never more than
+        // maxGrpcMessageBytes, compressed or inflated
+        'grpc.max_receive_message_length': maxGrpcMessageBytes,
+        'grpc.max_concurrent_streams': GRPC_MAX_CONCURRENT_STREAMS,
+        'grpc.max_connection_idle_ms': GRPC_MAX_CONNECTION_IDLE_MS,
+        interceptors: [
+          grpcReadGate({
+            budget,
+            maxMessageBytes: maxGrpcMessageBytes,
+            onAnswer: code => metrics.countRequest('grpc', code),
+          }),
+        ],
       });
       grpcServer.addService(TRACE_SERVICE_DEFINITION, new GrpcReceiver(ctx).implementation);
       const creds =
@@ -271,18 +337,16 @@ export async function startCollector(options: CollectorOptions): Promise<Running
               false
             )
           : ServerCredentials.createInsecure();
-      const g = grpcServer;
-      boundGrpc = await new Promise<number>((resolve, reject) =>
-        g.bindAsync(hostPort(host, grpcPort), creds, (err, port) =>
-          err
-            ? reject(
-                new Error(
-                  `cannot listen for OTLP/gRPC on ${hostPort(host, grpcPort)}: ${err.message}`
-                )
-              )
-            : resolve(port)
-        )
-      );
+      // our own listener, so that connections are capped before grpc-js sees them
+      const injector = grpcServer.createConnectionInjector(creds);
+      grpcListener = createNetServer(socket => {
+        if (!isRefused(socket)) injector.injectConnection(socket);
+      });
+      limitConnections(grpcListener, {
+        max: maxConnections,
+        onRefused: () => metrics.connectionsRefused.grpc++,
+      });
+      boundGrpc = await listen(grpcListener, host, grpcPort, 'OTLP/gRPC');
     }
     if (prometheus !== undefined && metricsPort !== undefined) {
       metricsServer = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
@@ -295,6 +359,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       boundMetrics = await listen(metricsServer, metricsHost, metricsPort, 'Prometheus metrics');
     }
   } catch (e) {
+    clearInterval(sweeper);
     await shutdownServers().catch(() => undefined);
     await shutdownMetrics().catch(() => undefined);
     throw e;
@@ -365,6 +430,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         ready = false;
         if (timer !== undefined) clearInterval(timer);
         clearInterval(historyTimer);
+        clearInterval(sweeper);
         await shutdownServers();
         await snapshotting;
         await snapshotState();

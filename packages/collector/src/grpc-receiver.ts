@@ -1,5 +1,5 @@
 import {
-  Metadata,
+  type Metadata,
   status as GrpcStatus,
   type sendUnaryData,
   type ServerUnaryCall,
@@ -85,21 +85,8 @@ export class GrpcReceiver {
         `the request is larger than ${ctx.maxBodyBytes} bytes`
       );
     }
-    if (!ctx.budget.tryReserve(body.length)) {
-      const md = new Metadata();
-      md.set('retry-after', '1');
-      return fail(
-        GrpcStatus.UNAVAILABLE,
-        `too many bytes in flight (limit ${ctx.budget.limitBytes}); retry later`,
-        md
-      );
-    }
-    let result;
-    try {
-      result = ctx.proto.ingest(body);
-    } finally {
-      ctx.budget.release(body.length);
-    }
+    // the read gate (grpc-read-gate.ts) holds this message's bytes in the budget until the answer
+    const result = ctx.proto.ingest(body);
     if (result.error !== '') return fail(GrpcStatus.INVALID_ARGUMENT, result.error);
     ctx.metrics.countIngest(result);
     ctx.metrics.countRequest('grpc', 'OK');

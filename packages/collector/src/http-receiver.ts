@@ -105,30 +105,37 @@ export class HttpReceiver {
     }
     const gzip = encoding === 'gzip';
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared)) {
-      if (declared > ctx.maxBodyBytes) {
-        return this._status(
-          req,
-          res,
-          json,
-          413,
-          RpcCode.RESOURCE_EXHAUSTED,
-          `the request body is larger than ${ctx.maxBodyBytes} bytes`
-        );
-      }
-      if (!gzip && !ctx.budget.fits(declared)) return this._busy(req, res, json);
+    if (Number.isFinite(declared) && declared > ctx.maxBodyBytes) {
+      return this._status(
+        req,
+        res,
+        json,
+        413,
+        RpcCode.RESOURCE_EXHAUSTED,
+        `the request body is larger than ${ctx.maxBodyBytes} bytes`
+      );
     }
     const body = await readBody(req, { limitBytes: ctx.maxBodyBytes, gzip, budget: ctx.budget });
     if (!body.ok) {
+      if (body.status === 0) {
+        // the client went away: nobody to answer, and not a malformed request
+        ctx.metrics.countRequest('http', 'aborted');
+        return;
+      }
       if (body.status === 429) return this._busy(req, res, json);
-      const code = body.status === 413 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT;
+      const code =
+        body.status === 413
+          ? RpcCode.RESOURCE_EXHAUSTED
+          : body.status === 408
+            ? RpcCode.DEADLINE_EXCEEDED
+            : RpcCode.INVALID_ARGUMENT;
       return this._status(req, res, json, body.status, code, body.message);
     }
     let result;
     try {
       result = json ? ctx.json.ingest(body.body) : ctx.proto.ingest(body.body);
     } finally {
-      ctx.budget.release(body.reservedBytes);
+      ctx.budget.close(body.holder);
     }
     if (result.error !== '')
       return this._status(req, res, json, 400, RpcCode.INVALID_ARGUMENT, result.error);
@@ -177,11 +184,7 @@ export class HttpReceiver {
     this._ctx.metrics.countRequest('http', String(httpStatus));
     res.statusCode = httpStatus;
     res.setHeader('Content-Type', json ? JSON_TYPE : PROTOBUF);
-    if (!req.complete) {
-      // the body was not (fully) read: close the connection rather than read the rest
-      res.setHeader('Connection', 'close');
-      req.resume();
-    }
+    closeIfBodyPending(req, res);
     res.end(json ? encodeStatusJson(code, message) : encodeStatusProto(code, message));
   }
 
@@ -194,10 +197,31 @@ export class HttpReceiver {
   ): void {
     res.statusCode = status;
     res.setHeader('Content-Type', type);
-    if (!req.complete) {
-      res.setHeader('Connection', 'close');
-      req.resume();
-    }
+    closeIfBodyPending(req, res);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
+}
+
+/** How long a refused client may go on sending after its answer before its socket is destroyed. */
+const LINGER_MS = 1_000;
+
+/**
+ * When the request's body was not (fully) read, answers with `Connection:
+ * close`, discards what still comes, and destroys the socket shortly after
+ * the answer, so that a refused or stalled client cannot keep the connection
+ * busy. A request without a body (a GET) keeps its connection alive.
+ */
+function closeIfBodyPending(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete || !hasBody(req)) return;
+  res.setHeader('Connection', 'close');
+  req.resume();
+  const socket = req.socket;
+  res.once('finish', () => setTimeout(() => socket.destroy(), LINGER_MS).unref());
+}
+
+/** Whether a request announces a body (chunked, or a non-zero Content-Length). */
+function hasBody(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const n = req.headers['content-length'];
+  return n !== undefined && n !== '0';
 }

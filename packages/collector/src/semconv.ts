@@ -18,6 +18,8 @@ export const METRIC_COLLECTOR_IN_FLIGHT = 'burnrate.collector.in_flight';
 export const METRIC_COLLECTOR_STATE_SNAPSHOTS = 'burnrate.collector.state.snapshots';
 /** State files found corrupt or incompatible at start (moved aside, the collector started empty). */
 export const METRIC_COLLECTOR_STATE_RESTORE_FAILURES = 'burnrate.collector.state.restore_failures';
+/** Connections closed at once because the listener held its maximum (`maxConnections`), by {@link ATTR_COLLECTOR_TRANSPORT}. */
+export const METRIC_COLLECTOR_CONNECTIONS_REFUSED = 'burnrate.collector.connections.refused';
 
 /** Transport of a request: `http` or `grpc`. */
 export const ATTR_COLLECTOR_TRANSPORT = 'burnrate.transport';

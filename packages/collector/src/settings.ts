@@ -14,6 +14,9 @@ export type CollectorFlags = Pick<
   | 'snapshotIntervalMs'
   | 'maxBodyBytes'
   | 'maxInFlightBytes'
+  | 'maxGrpcMessageBytes'
+  | 'maxConnections'
+  | 'idleTimeoutMs'
   | 'maxSeries'
   | 'token'
   | 'tls'
@@ -53,6 +56,9 @@ export function collectorOptionsFrom(
     snapshotIntervalMs: pick('snapshotIntervalMs', s.snapshotIntervalMs),
     maxBodyBytes: pick('maxBodyBytes', s.maxBodyBytes),
     maxInFlightBytes: pick('maxInFlightBytes', s.maxInFlightBytes),
+    maxGrpcMessageBytes: pick('maxGrpcMessageBytes', s.maxGrpcMessageBytes),
+    maxConnections: pick('maxConnections', s.maxConnections),
+    idleTimeoutMs: pick('idleTimeoutMs', s.idleTimeoutMs),
     maxSeries: pick('maxSeries', s.maxSeries),
     token: pick('token', s.token),
     tls,

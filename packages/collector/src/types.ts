@@ -35,7 +35,20 @@ export interface CollectorOptions {
   snapshotIntervalMs?: number;
   /** Largest request body, after decompression. @default 64 MiB */
   maxBodyBytes?: number;
-  /** Largest total of request bytes being read and decoded at once. @default 2 × {@link maxBodyBytes} */
+  /**
+   * Largest OTLP/gRPC message, compressed and inflated (`grpc.max_receive_message_length`).
+   * @default the smallest of 4 MiB, {@link maxBodyBytes} and half of {@link maxInFlightBytes}
+   */
+  maxGrpcMessageBytes?: number;
+  /** Most connections each OTLP listener holds open; past it a connection is refused (HTTP `503`) and counted. @default 512 */
+  maxConnections?: number;
+  /**
+   * Longest time a request may go without progress: its headers, each 16 KiB of its
+   * body, or its end; past it the request ends with `408` / `DEADLINE_EXCEEDED`.
+   * An idle keep-alive connection is closed after it too. @default 5000
+   */
+  idleTimeoutMs?: number;
+  /** Largest total of request bytes being received and decoded at once, HTTP and gRPC together. @default 2 × {@link maxBodyBytes} */
   maxInFlightBytes?: number;
   /**
    * Cap on each SLO's attribution keys (route, method, version, and for bad

@@ -543,6 +543,9 @@ const COLLECTOR_KEYS: Record<
   snapshotIntervalMs: 'duration',
   maxBodyBytes: 'bytes',
   maxInFlightBytes: 'bytes',
+  maxGrpcMessageBytes: 'bytes',
+  maxConnections: 'count',
+  idleTimeoutMs: 'duration',
   token: 'string',
   tls: 'tls',
   maxSeries: 'count',
@@ -576,6 +579,8 @@ function checkCollector(c: Checker, value: unknown, path: string): CollectorSett
     snapshotInterval: 'snapshotIntervalMs',
     maxBodySize: 'maxBodyBytes',
     maxInFlight: 'maxInFlightBytes',
+    maxGrpcMessageSize: 'maxGrpcMessageBytes',
+    idleTimeout: 'idleTimeoutMs',
   };
   const known = [
     ...Object.keys(COLLECTOR_KEYS).filter(

@@ -187,6 +187,9 @@ export interface CollectorSettings {
   readonly snapshotIntervalMs?: number;
   readonly maxBodyBytes?: number;
   readonly maxInFlightBytes?: number;
+  readonly maxGrpcMessageBytes?: number;
+  readonly maxConnections?: number;
+  readonly idleTimeoutMs?: number;
   readonly token?: string;
   readonly tls?: { readonly cert: string; readonly key: string };
   readonly maxSeries?: number;
