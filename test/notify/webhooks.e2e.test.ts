@@ -174,7 +174,10 @@ describe('webhook notifications from the collector', function () {
       JSON.stringify(slackBodies[0].blocks),
       /503 on POST \/api\/orders \(status, version 1\.0\.0\)/
     );
-    assert.match(bodies[0].summary!, /^checkout-availability is [a-z]+; firing: page 20s\/5s >= 5\./);
+    assert.match(
+      bodies[0].summary!,
+      /^checkout-availability is [a-z]+; firing: page 20s\/5s >= 5\./
+    );
     assert.ok(bodies[0].traceIds.length > 0);
     assert.match(slackBodies[1].text, /RESOLVED page: SLO checkout-availability/);
 
