@@ -2,6 +2,7 @@ import type { CommandDefinition } from './command';
 import { budgetCommand } from './commands/budget';
 import { collectorCommand } from './commands/collector';
 import { dashboardCommand, rulesCommand } from './commands/rules';
+import { exportCommand } from './commands/export';
 import { replayCommand } from './commands/replay';
 import { DEFAULT_STATUS_URL, gateCommand, statusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
@@ -295,5 +296,20 @@ answer or an SLO is unknown; 2 on a bad flag.`,
         },
         io
       ),
+  },
+  {
+    name: 'export',
+    summary: 'write the spec in another format (OpenSLO v1)',
+    synopsis: 'openslo FILE [-o OUT]',
+    positionals: ['FORMAT', 'FILE'],
+    flags: {
+      out: { type: 'string', short: 'o', value: 'OUT', help: 'write to a file (default stdout)' },
+    },
+    details: `openslo: one OpenSLO v1 SLO document per SLO, SLI and alert policies inline
+(each tier's short window in the burnrate/short-window annotation); validate reads it
+back into the same SLOs.
+Exit: 0; 1 on an invalid or missing spec; 2 on an unknown format.`,
+    run: ({ values, positionals }, io) =>
+      exportCommand(positionals[0], positionals[1], { out: str(values.out) }, io),
   },
 ];

@@ -8,6 +8,7 @@ export { validateCommand, describeSlo } from './commands/validate';
 export { replayCommand } from './commands/replay';
 export { rulesCommand, dashboardCommand } from './commands/rules';
 export { collectorCommand, checkStateFile } from './commands/collector';
+export { exportCommand, EXPORT_FORMATS } from './commands/export';
 export {
   statusCommand,
   gateCommand,

@@ -7,14 +7,17 @@ import { calendarPeriod, type CalendarUnit } from './calendar';
 export class CalendarWindow {
   readonly unit: CalendarUnit;
   readonly timeZone: string;
+  /** Local date and time the periods count from (see {@link calendarPeriod}). */
+  readonly startTime: string | undefined;
   private _startMs = -Infinity;
   private _endMs = -Infinity;
   private _good = 0;
   private _bad = 0;
 
-  constructor(unit: CalendarUnit, timeZone: string) {
+  constructor(unit: CalendarUnit, timeZone: string, startTime?: string) {
     this.unit = unit;
     this.timeZone = timeZone;
+    this.startTime = startTime;
   }
 
   get good(): number {
@@ -38,7 +41,7 @@ export class CalendarWindow {
   /** Moves to the period containing `timeMs` when it is past the current one. */
   advance(timeMs: number): void {
     if (timeMs < this._endMs) return;
-    const p = calendarPeriod(timeMs, this.unit, this.timeZone);
+    const p = calendarPeriod(timeMs, this.unit, this.timeZone, this.startTime);
     this._startMs = p.startMs;
     this._endMs = p.endMs;
     this._good = 0;
@@ -75,7 +78,9 @@ export class CalendarWindow {
       return false;
     if (state.startMs === null) return true;
     if (typeof state.startMs !== 'number') return false;
-    const p = calendarPeriod(state.startMs, this.unit, this.timeZone);
+    const p = calendarPeriod(state.startMs, this.unit, this.timeZone, this.startTime);
+    // periods that no longer start there (a new startTime): the saved counts belong to none
+    if (p.startMs !== state.startMs) return false;
     this._startMs = p.startMs;
     this._endMs = p.endMs;
     this._good = state.good;

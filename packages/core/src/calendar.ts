@@ -48,16 +48,94 @@ function localMidnight(y: number, mo: number, d: number, timeZone: string): numb
   return t;
 }
 
+/** The instant at which local y-mo-d h:mi:s falls in `timeZone` (days and months may overflow). */
+function localInstant(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  timeZone: string
+): number {
+  const guess = Date.UTC(y, mo - 1, d, h, mi, s);
+  let t = guess - offsetMs(guess, timeZone);
+  t = guess - offsetMs(t, timeZone);
+  return t;
+}
+
+const START_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * Parses a local date and time without zone (`2022-01-01 12:00:00`, OpenSLO's
+ * `calendar.startTime`) into its fields, or undefined when it is not one.
+ */
+export function parseLocalDateTime(
+  text: string
+): { y: number; mo: number; d: number; h: number; mi: number; s: number } | undefined {
+  const m = START_TIME_RE.exec(text.trim());
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(v => Number(v ?? 0));
+  const check = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (
+    check.getUTCFullYear() !== y ||
+    check.getUTCMonth() !== mo - 1 ||
+    check.getUTCDate() !== d ||
+    h > 23 ||
+    mi > 59 ||
+    s > 59
+  )
+    return undefined;
+  return { y, mo, d, h, mi, s };
+}
+
+const DAY = 86_400_000;
+
+/** Periods counted from a local start time: every 7 days, or every 1 or 3 months on its day. */
+function anchoredPeriod(
+  timeMs: number,
+  unit: CalendarUnit,
+  timeZone: string,
+  startTime: string
+): { startMs: number; endMs: number } {
+  const a = parseLocalDateTime(startTime);
+  if (!a) throw new Error(`bad calendar start time ${JSON.stringify(startTime)}`);
+  const w = wallClock(timeMs, timeZone);
+  const at = (y: number, mo: number, d: number) => localInstant(y, mo, d, a.h, a.mi, a.s, timeZone);
+  if (unit === 'week') {
+    // local wall-clock positions in days, so that DST shifts do not move the boundary
+    const x = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) / DAY;
+    const x0 = Date.UTC(a.y, a.mo - 1, a.d, a.h, a.mi, a.s) / DAY;
+    const k = Math.floor((x - x0) / 7);
+    return { startMs: at(a.y, a.mo, a.d + 7 * k), endMs: at(a.y, a.mo, a.d + 7 * (k + 1)) };
+  }
+  const step = unit === 'month' ? 1 : 3;
+  const monthStart = (index: number) => {
+    const y = Math.floor(index / 12);
+    const mo = (index % 12) + 1;
+    const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    return at(y, mo, Math.min(a.d, days));
+  };
+  const a0 = a.y * 12 + a.mo - 1;
+  let k = Math.floor((w.y * 12 + w.mo - 1 - a0) / step);
+  if (monthStart(a0 + k * step) > timeMs) k--;
+  return { startMs: monthStart(a0 + k * step), endMs: monthStart(a0 + (k + 1) * step) };
+}
+
 /**
  * The calendar period `[start, end)` containing `timeMs`: ISO weeks start on
  * Monday, months on the 1st, quarters in January, April, July and October, each
- * at local midnight in `timeZone`.
+ * at local midnight in `timeZone`. With `startTime` (local, `2022-01-01T12:00:00`)
+ * the periods count from it instead: weeks start on its weekday and time, months
+ * and quarters on its day of the month (the last day in shorter months) and time.
  */
 export function calendarPeriod(
   timeMs: number,
   unit: CalendarUnit,
-  timeZone: string
+  timeZone: string,
+  startTime?: string
 ): { startMs: number; endMs: number } {
+  if (startTime !== undefined) return anchoredPeriod(timeMs, unit, timeZone, startTime);
   const w = wallClock(timeMs, timeZone);
   if (unit === 'week') {
     const dow = (new Date(Date.UTC(w.y, w.mo - 1, w.d)).getUTCDay() + 6) % 7;

@@ -47,7 +47,7 @@ export type { TierTemplate } from './tiers';
 export { RollingWindow, DEFAULT_BUCKETS } from './window';
 export type { RollingWindowState } from './window';
 export { CalendarWindow } from './calendar-window';
-export { calendarPeriod } from './calendar';
+export { calendarPeriod, parseLocalDateTime } from './calendar';
 export { SliceTracker } from './timeslices';
 export { RouteTable, parseRoutePattern, globToRegExp } from './route-table';
 export { SpanFacts } from './span-facts';
@@ -79,6 +79,18 @@ export {
 export { SpecError, suggest } from './spec-error';
 export type { SpecIssue } from './spec-error';
 export { validateSpec, parseSpec, loadSpec, parseBytes } from './spec';
+export {
+  fromOpenSlo,
+  isOpenSloDocument,
+  spreadDocuments,
+  OPENSLO_KINDS,
+  SHORT_WINDOW_ANNOTATION,
+  RUNBOOK_ANNOTATION,
+  BURNRATE_SOURCE,
+} from './openslo';
+export type { OpenSloOrigin } from './openslo';
+export { toOpenSlo, sloToOpenSlo, openSloYaml, toShorthand } from './openslo-export';
+export { selectorRaw, goodRaw } from './spec-writer';
 export { SloState } from './slo-state';
 export {
   SloHistory,

@@ -134,6 +134,8 @@ export class SloState {
   private readonly _labels: string[];
   private readonly _hourIndex: number;
   private readonly _slices: SliceTracker | undefined;
+  /** Per tier, since when both windows have been at the threshold (NaN: not now). */
+  private readonly _holdSince: number[];
   /** The rolling rings (the SLO window when rolling, then every alert window). */
   private readonly _rings: RollingWindow[];
   private readonly _history: SloHistory;
@@ -158,7 +160,7 @@ export class SloState {
     this._window =
       def.window.type === 'rolling'
         ? ring(def.window.durationMs)
-        : new CalendarWindow(def.window.unit, def.window.timeZone);
+        : new CalendarWindow(def.window.unit, def.window.timeZone, def.window.startTime);
     this._lateBeforeMs = def.window.type === 'rolling' ? def.window.durationMs : Infinity;
     const lengths = alertWindows(def.alerting.tiers);
     if (!lengths.includes(HOUR_MS) && HOUR_MS <= def.window.durationMs) lengths.push(HOUR_MS);
@@ -169,7 +171,10 @@ export class SloState {
     this._slices =
       def.budgeting.method === 'timeslices'
         ? new SliceTracker(def.budgeting.sliceMs, def.budgeting.sliceTarget)
-        : undefined;
+        : def.budgeting.method === 'ratio-timeslices'
+          ? new SliceTracker(def.budgeting.sliceMs, 1, true)
+          : undefined;
+    this._holdSince = def.alerting.tiers.map(() => NaN);
     this._calendar = this._window instanceof CalendarWindow ? this._window : undefined;
     this._rings =
       this._window instanceof RollingWindow
@@ -371,10 +376,11 @@ export class SloState {
     const tte = timeToExhaustionMs(remaining, windowMs, burnRate1h);
     const byLength = new Map(windows.map(w => [w.windowMs, w.burnRate]));
     const firing: Record<Severity, boolean> = { page: false, ticket: false };
-    const tiers: TierReading[] = def.alerting.tiers.map(tier => {
+    const tiers: TierReading[] = def.alerting.tiers.map((tier, index) => {
       const longBurnRate = byLength.get(tier.longWindowMs) ?? 0;
       const shortBurnRate = byLength.get(tier.shortWindowMs) ?? 0;
-      const on = longBurnRate >= tier.burnRate && shortBurnRate >= tier.burnRate;
+      const onNow = longBurnRate >= tier.burnRate && shortBurnRate >= tier.burnRate;
+      const on = this._held(index, onNow, tier.holdMs ?? 0, nowMs);
       if (on) firing[tier.severity] = true;
       return { tier, longBurnRate, shortBurnRate, firing: on };
     });
@@ -417,6 +423,20 @@ export class SloState {
       status,
       totals: { good: this._totalGood, bad: this._totalBad },
     };
+  }
+
+  /**
+   * Whether a tier fires with a hold (`for:`): its condition must have been
+   * true at every reading for `holdMs`, as Prometheus evaluates `for:`.
+   */
+  private _held(index: number, onNow: boolean, holdMs: number, nowMs: number): boolean {
+    if (!onNow) {
+      this._holdSince[index] = NaN;
+      return false;
+    }
+    if (holdMs <= 0) return true;
+    if (Number.isNaN(this._holdSince[index])) this._holdSince[index] = nowMs;
+    return nowMs - this._holdSince[index] >= holdMs;
   }
 
   /** Lifetime good events. */

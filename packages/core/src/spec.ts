@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS, parseDuration } from './duration';
-import { fromOpenSlo, isOpenSloDocument } from './openslo';
+import { parseLocalDateTime } from './calendar';
+import { fromOpenSlo, isOpenSloDocument, spreadDocuments } from './openslo';
 import { SpecError, suggest, type SpecIssue } from './spec-error';
 import { budgetConsumedAt, burnRateThreshold, deriveTiers } from './tiers';
 import type {
@@ -109,6 +110,7 @@ const SLO_KEYS = [
   'window',
   'calendar',
   'timeZone',
+  'startTime',
   'budgeting',
   'sli',
   'alerting',
@@ -159,10 +161,30 @@ function checkWindow(c: Checker, raw: Raw, path: string): SloWindow | undefined 
       }
       timeZone = tz;
     }
-    return { type: 'calendar', unit, timeZone, durationMs: CALENDAR_MS[unit] };
+    let startTime: string | undefined;
+    if (raw.startTime !== undefined) {
+      const st = raw.startTime;
+      const fields = typeof st === 'string' ? parseLocalDateTime(st) : undefined;
+      if (!fields)
+        return c.fail(
+          join(path, 'startTime'),
+          `must be a local date and time such as "2026-01-05 09:00:00", got ${show(st)}`
+        );
+      const two = (n: number) => String(n).padStart(2, '0');
+      startTime = `${fields.y}-${two(fields.mo)}-${two(fields.d)}T${two(fields.h)}:${two(fields.mi)}:${two(fields.s)}`;
+    }
+    return {
+      type: 'calendar',
+      unit,
+      timeZone,
+      durationMs: CALENDAR_MS[unit],
+      ...(startTime !== undefined ? { startTime } : {}),
+    };
   }
   if (raw.timeZone !== undefined)
     c.fail(join(path, 'timeZone'), 'only applies to calendar windows');
+  if (raw.startTime !== undefined)
+    c.fail(join(path, 'startTime'), 'only applies to calendar windows');
   if (raw.window === undefined)
     return c.fail(
       join(path, 'window'),
@@ -180,16 +202,22 @@ function checkBudgeting(c: Checker, value: unknown, path: string): Budgeting | u
   if (value === undefined || value === 'occurrences') return { method: 'occurrences' };
   if (value === 'timeslices')
     return { method: 'timeslices', sliceMs: MINUTE_MS, sliceTarget: 0.95 };
+  if (value === 'ratio-timeslices') return { method: 'ratio-timeslices', sliceMs: MINUTE_MS };
   const raw = c.object(value, path);
   if (!raw) return undefined;
   c.keys(raw, path, ['method', 'slice', 'sliceTarget']);
   if (raw.method === 'occurrences') return { method: 'occurrences' };
-  if (raw.method !== 'timeslices')
+  if (raw.method !== 'timeslices' && raw.method !== 'ratio-timeslices')
     return c.fail(
       join(path, 'method'),
-      `must be occurrences or timeslices, got ${show(raw.method)}`
+      `must be occurrences, timeslices or ratio-timeslices, got ${show(raw.method)}`
     );
   const sliceMs = raw.slice === undefined ? MINUTE_MS : c.duration(raw.slice, join(path, 'slice'));
+  if (raw.method === 'ratio-timeslices') {
+    if (raw.sliceTarget !== undefined)
+      c.fail(join(path, 'sliceTarget'), 'only applies to method timeslices');
+    return sliceMs === undefined ? undefined : { method: 'ratio-timeslices', sliceMs };
+  }
   let sliceTarget = 0.95;
   if (raw.sliceTarget !== undefined) {
     const t = raw.sliceTarget;
@@ -417,7 +445,12 @@ function checkAlerting(
     const p = `${join(path, 'tiers')}[${i}]`;
     const r = c.object(t, p);
     if (!r) return;
-    c.keys(r, p, ['severity', 'long', 'short', 'budget', 'burnRate']);
+    c.keys(r, p, ['severity', 'long', 'short', 'budget', 'burnRate', 'for']);
+    let holdMs = 0;
+    if (r.for !== undefined) {
+      if (r.for === 0 || r.for === '0' || r.for === '0m' || r.for === '0s') holdMs = 0;
+      else holdMs = c.duration(r.for, join(p, 'for')) ?? 0;
+    }
     const severity = r.severity;
     if (severity !== 'page' && severity !== 'ticket')
       c.fail(join(p, 'severity'), `must be page or ticket, got ${show(severity)}`);
@@ -461,7 +494,14 @@ function checkAlerting(
     const burnRate = hasRate
       ? (r.burnRate as number)
       : burnRateThreshold(budgetConsumed, windowMs, long);
-    tiers.push({ severity, longWindowMs: long, shortWindowMs: short, burnRate, budgetConsumed });
+    tiers.push({
+      severity,
+      longWindowMs: long,
+      shortWindowMs: short,
+      burnRate,
+      budgetConsumed,
+      ...(holdMs > 0 ? { holdMs } : {}),
+    });
   });
   return { tiers, defaultTiers: false, runbook };
 }
@@ -505,7 +545,11 @@ function checkSlo(c: Checker, value: unknown, path: string): SloDefinition | und
     spans = checkSelector(c, sli.spans, join(path, 'sli.spans'));
     good = checkGood(c, sli.good, join(path, 'sli.good'));
   }
-  if (budgeting?.method === 'timeslices' && window && budgeting.sliceMs >= window.durationMs) {
+  if (
+    (budgeting?.method === 'timeslices' || budgeting?.method === 'ratio-timeslices') &&
+    window &&
+    budgeting.sliceMs >= window.durationMs
+  ) {
     c.fail(
       join(path, 'budgeting.slice'),
       `must be shorter than the window, got ${formatDuration(budgeting.sliceMs)}`
@@ -681,10 +725,24 @@ export function parseSpec(text: string, source?: string): SloSpec {
     }
   }
   if (issues.length > 0) throw new SpecError(issues, source);
-  const nonEmpty = values.filter(v => v !== null && v !== undefined);
+  const nonEmpty = spreadDocuments(values.filter(v => v !== null && v !== undefined));
   if (nonEmpty.length === 0)
     throw new SpecError([{ path: '(root)', message: 'the spec is empty' }], source);
-  if (nonEmpty.some(isOpenSloDocument)) return validateSpec(fromOpenSlo(nonEmpty, source), source);
+  if (nonEmpty.some(isOpenSloDocument)) {
+    const { doc, origins } = fromOpenSlo(nonEmpty, source);
+    try {
+      return validateSpec(doc, source);
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      // name the OpenSLO document, not the burnrate SLO it became
+      const issues = e.issues.map(i => {
+        const m = /^slos\[(\d+)\](.*)$/.exec(i.path);
+        const o = m ? origins[Number(m[1])] : undefined;
+        return o ? { path: `${o.path} (${o.label})${m![2]}`, message: i.message } : i;
+      });
+      throw new SpecError(issues, source);
+    }
+  }
   if (nonEmpty.length > 1)
     throw new SpecError(
       [{ path: '(root)', message: `expected one document, got ${nonEmpty.length}` }],

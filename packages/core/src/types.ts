@@ -80,12 +80,24 @@ export type SloWindow =
       readonly timeZone: string;
       /** Nominal length used to derive alert thresholds (7 d, 30 d, 90 d). */
       readonly durationMs: number;
+      /**
+       * Local date and time (`2022-01-01T12:00:00`, in `timeZone`) the periods count
+       * from: weeks start on its weekday and time, months and quarters on its day of
+       * the month and time. Absent: Monday 00:00, the 1st at 00:00.
+       */
+      readonly startTime?: string;
     };
 
 /** How the budget is counted: by events, or by good/bad time slices (OpenSLO `Timeslices`). */
 export type Budgeting =
   | { readonly method: 'occurrences' }
-  | { readonly method: 'timeslices'; readonly sliceMs: number; readonly sliceTarget: number };
+  | { readonly method: 'timeslices'; readonly sliceMs: number; readonly sliceTarget: number }
+  /**
+   * OpenSLO `RatioTimeslices`: every slice with events counts its bad share
+   * (bad ÷ eligible of the slice) as bad time, whatever its traffic; slices
+   * without events are good.
+   */
+  | { readonly method: 'ratio-timeslices'; readonly sliceMs: number };
 
 /** Route pattern as written in the spec: `METHOD /route`, `/route`, with `*` globs. */
 export type RoutePattern = string;
@@ -154,6 +166,11 @@ export interface AlertTier {
   readonly burnRate: number;
   /** Share of the budget (0–1) consumed over the long window at that burn rate. */
   readonly budgetConsumed: number;
+  /**
+   * How long both windows must stay at the threshold before the tier fires
+   * (Prometheus `for:`, OpenSLO `alertAfter`); 0 or absent fires at once.
+   */
+  readonly holdMs?: number;
 }
 
 /** A validated SLO definition. */

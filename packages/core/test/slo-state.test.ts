@@ -120,3 +120,26 @@ describe('SloState', () => {
     });
   });
 });
+
+describe('SloState alert hold (for)', () => {
+  const held = parseSpec(`slos:
+  - name: h
+    objective: 99
+    window: 28d
+    alerting:
+      tiers:
+        - { severity: page, long: 1h, short: 5m, burnRate: 10, for: 2m }
+    sli: { spans: { kind: any }, good: { status: ok } }
+`);
+
+  it('should fire a tier only once both windows have held the threshold for its hold', () => {
+    const t0 = Date.UTC(2026, 5, 1, 12);
+    const state = new SloState(new CompiledSlo(held.slos[0]));
+    // 50 % bad: burn 50 over every window
+    for (let i = 0; i < 100; i++) state.record(t0 - 30_000, t0 - 30_000, i % 2, (i + 1) % 2);
+    assert.strictEqual(state.snapshot(t0).firing.page, false);
+    assert.strictEqual(state.snapshot(t0 + 60_000).firing.page, false);
+    assert.strictEqual(state.snapshot(t0 + 120_000).firing.page, true);
+    assert.strictEqual(held.slos[0].alerting.tiers[0].holdMs, 120_000);
+  });
+});

@@ -156,6 +156,7 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
     rules.push({
       alert: ALERT_BUDGET_BURN,
       expr: `${burn(tier.longWindowMs)}\nand\n${burn(tier.shortWindowMs)}`,
+      ...(tier.holdMs ? { for: promDuration(tier.holdMs) } : {}),
       labels: tierRuleLabels(slo, tier),
       annotations: tierAnnotations(slo, tier),
     });

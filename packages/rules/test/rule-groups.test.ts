@@ -311,3 +311,31 @@ slos:
     );
   });
 });
+
+describe('buildRuleGroups with a held tier', () => {
+  it('should give a tier with a hold (for, OpenSLO alertAfter) a for: and promtool accepts it', () => {
+    const spec = parseSpec(`slos:
+  - name: held
+    objective: 99
+    window: 28d
+    labels: { team: payments }
+    alerting:
+      tiers:
+        - { severity: page, long: 1h, short: 5m, burnRate: 14.4, for: 2m }
+        - { severity: ticket, long: 1d, short: 2h, burnRate: 3 }
+    sli: { spans: { kind: any }, good: { status: ok } }
+`);
+    const file = buildRuleGroups(spec);
+    const [page, ticket] = alerts(file, 'held');
+    assert.strictEqual(page.for, '2m');
+    assert.strictEqual(ticket.for, undefined);
+    assert.strictEqual(page.labels?.team, 'payments');
+    const t = tempFiles({ 'rules.yaml': generateRules(spec) });
+    try {
+      const r = promtool(['check', 'rules', 'rules.yaml'], t.dir);
+      assert.strictEqual(r.status, 0, r.output);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

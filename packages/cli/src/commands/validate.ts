@@ -9,7 +9,7 @@ export function describeSlo(d: SloDefinition): string {
   const window =
     d.window.type === 'rolling'
       ? `${formatDuration(d.window.durationMs)} rolling`
-      : `calendar ${d.window.unit} (${d.window.timeZone})`;
+      : `calendar ${d.window.unit} (${d.window.timeZone}${d.window.startTime ? `, from ${d.window.startTime}` : ''})`;
   const selector: string[] = [
     d.service ? `service ${d.service}` : 'any service',
     `${d.sli.spans.kind} spans`,
@@ -36,13 +36,15 @@ export function describeSlo(d: SloDefinition): string {
   const tiers = d.alerting.tiers
     .map(
       t =>
-        `${t.severity} ${Number(t.burnRate.toFixed(3))}x ${formatDuration(t.longWindowMs)}/${formatDuration(t.shortWindowMs)}`
+        `${t.severity} ${Number(t.burnRate.toFixed(3))}x ${formatDuration(t.longWindowMs)}/${formatDuration(t.shortWindowMs)}${t.holdMs ? ` for ${formatDuration(t.holdMs)}` : ''}`
     )
     .join(', ');
   const budgeting =
     d.budgeting.method === 'timeslices'
       ? `, timeslices of ${formatDuration(d.budgeting.sliceMs)}`
-      : '';
+      : d.budgeting.method === 'ratio-timeslices'
+        ? `, ratio timeslices of ${formatDuration(d.budgeting.sliceMs)}`
+        : '';
   return `${d.name}: ${Number((d.target * 100).toPrecision(10))} % over ${window}${budgeting}; ${selector.join(', ')}; good: ${good.join(', ')}; alerts: ${tiers}`;
 }
 
