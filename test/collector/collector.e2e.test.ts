@@ -11,7 +11,7 @@ import {
   type RunningCollector,
 } from '@burnrate/collector';
 import { parsePrometheusText, promtoolCheckMetrics, sampleValue } from '../helpers/prom-text';
-import { getText, makeFixture, sloLines, SPEC } from './fixture';
+import { getText, makeFixture, send, sloLines, SPEC } from './fixture';
 
 function exportAll(exporter: SpanExporter, spans: ReadableSpan[]): Promise<ExportResult> {
   return new Promise(resolve => exporter.export(spans, resolve));
@@ -55,8 +55,16 @@ describe('burnrate collector end to end', () => {
         assert.deepStrictEqual(sloLines(metricsText), expected);
 
         const api = JSON.parse(await getText(collector.httpPort!, '/api/slos'));
+        const engine = fixture.processor.engine;
+        const t = Date.now();
+        const explanations = engine.states.map(s => engine.explain(s.slo.name, t)!);
         const reference = JSON.parse(
-          JSON.stringify(slosResponse(fixture.processor.engine.snapshot(), Date.now()))
+          JSON.stringify(slosResponse(engine.snapshot(t), t, explanations))
+        );
+        const offenders = api.slos.map((s: { offenders: unknown[] }) => s.offenders.length);
+        assert.ok(
+          offenders.some((n: number) => n > 0),
+          `offenders: ${offenders}`
         );
         assert.deepStrictEqual(api.slos, reference.slos);
         const eligible = api.slos.map((s: { eligible: number }) => s.eligible);
@@ -86,6 +94,41 @@ describe('burnrate collector end to end', () => {
       });
     });
   }
+
+  describe('GET /api/slos/NAME/explain', () => {
+    it('should explain a known SLO, 404 an unknown or malformed name, 405 other methods, and change nothing', async () => {
+      const c = await startCollector({
+        spec: SPEC,
+        httpPort: 0,
+        grpcPort: false,
+        metricsPort: false,
+        logger: silentLogger,
+      });
+      try {
+        const name = c.engine.spec.slos[0].name;
+        const e = JSON.parse(await getText(c.httpPort!, `/api/slos/${name}/explain`));
+        assert.strictEqual(e.slo, name);
+        assert.deepStrictEqual([e.top, e.traceIds, e.bad], [[], [], 0]);
+        assert.strictEqual(typeof e.text, 'string');
+        const before = JSON.stringify(c.engine.exportState(0).slos);
+        for (const [method, path, status] of [
+          ['GET', '/api/slos/nope/explain', 404],
+          ['GET', '/api/slos/%E0%A4%A/explain', 404],
+          ['GET', '/api/slos//explain', 404],
+          ['GET', `/api/slos/${name}/../${name}/explain`, 404],
+          ['POST', `/api/slos/${name}/explain`, 405],
+          ['DELETE', `/api/slos/${name}/explain`, 405],
+        ] as const) {
+          const a = await send(c.httpPort!, method, path, method === 'POST' ? '{}' : undefined);
+          assert.strictEqual(a.status, status, `${method} ${path}: ${a.body}`);
+          if (status === 404) assert.match(a.body.toString(), /^\{"error":"no SLO explanation at /);
+        }
+        assert.strictEqual(JSON.stringify(c.engine.exportState(0).slos), before);
+      } finally {
+        await c.close();
+      }
+    });
+  });
 
   describe('health', () => {
     it('should answer /healthz and /readyz, and 404 elsewhere', async () => {

@@ -1,9 +1,11 @@
 import type { CommandDefinition } from './command';
+import { UsageError } from './io';
 import { budgetCommand } from './commands/budget';
 import { collectorCommand } from './commands/collector';
 import { dashboardCommand, rulesCommand } from './commands/rules';
 import { exportCommand } from './commands/export';
 import { replayCommand } from './commands/replay';
+import { explainCommand } from './commands/explain';
 import { DEFAULT_STATUS_URL, gateCommand, statusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
 
@@ -255,6 +257,35 @@ not exist or is not writable, or a port in use; 2 on a bad flag.`,
         { url: str(values.url), input: str(values.input), json: values.json === true },
         io
       ),
+  },
+  {
+    name: 'explain',
+    summary: 'what burns an SLO: routes, codes, reasons, versions, traces',
+    synopsis: 'NAME [--url URL] [--json]',
+    positionals: ['NAME'],
+    flags: {
+      url: {
+        type: 'string',
+        value: 'URL',
+        help: `a collector (its base URL or its /api/slos; default ${DEFAULT_STATUS_URL})`,
+      },
+      json: { type: 'boolean', help: 'print the explanation as JSON' },
+    },
+    details: `Asks the collector's GET /api/slos/NAME/explain: status, burn per window, since
+when it burns, the top offenders (route, status code, failure reason,
+service.version) with their share of bad events, a version first seen shortly
+before the burn, time to exhaustion, and trace ids to open. The same data gives
+the same words. --json prints one object with slo, top (largest first: route,
+code, reason, version, bad, share, …) and traceIds.
+Exit: 0; 1 when the collector does not answer or has no such SLO; 2 on a bad flag.
+Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
+    run: ({ values, positionals }, io) => {
+      if (positionals[0] === undefined) throw new UsageError('explain: give the SLO name');
+      return explainCommand(
+        { name: positionals[0], url: str(values.url), json: values.json === true },
+        io
+      );
+    },
   },
   {
     name: 'gate',

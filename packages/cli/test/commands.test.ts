@@ -18,7 +18,7 @@ function tmp(): string {
 }
 
 /** An HTTP server span of checkout. */
-function http(route: string, status: number, endTimeMs: number): SpanView {
+function http(route: string, status: number, endTimeMs: number, traceId?: string): SpanView {
   const [method, r] = route.split(' ');
   const attrs: Record<string, unknown> = {
     'http.request.method': method,
@@ -33,6 +33,9 @@ function http(route: string, status: number, endTimeMs: number): SpanView {
     durationMs: 20,
     statusCode: status >= 500 ? 2 : 0,
     serviceName: 'checkout',
+    serviceVersion: '2.4.1',
+    traceId,
+    spanId: traceId?.slice(0, 16),
     attribute: k => attrs[k] as never,
   };
 }
@@ -172,7 +175,8 @@ slos:
       for (let i = 0; i < 1000; i++)
         engine.record(http('POST /api/orders', i < badPer1000 ? 503 : 201, now - i * 1000));
       const file = path.join(tmp(), 'slos.json');
-      writeFileSync(file, JSON.stringify(slosResponse(engine.snapshot(now), now)));
+      const explanations = engine.states.map(s => engine.explain(s.slo.name, now)!);
+      writeFileSync(file, JSON.stringify(slosResponse(engine.snapshot(now), now, explanations)));
       return file;
     }
 
@@ -183,9 +187,16 @@ slos:
       assert.match(lines[0], /^SLO +objective +window +SLI +budget left +burn rates +exhausts in/);
       assert.match(
         lines[1],
-        /^checkout-availability +99\.9 % +28d +100 % +100 % +5m 0\.00 {2}30m 0\.00 {2}1h 0\.00 {2}2h 0\.00 {2}6h 0\.00 {2}1d 0\.00 {2}3d 0\.00 .* healthy$/
+        /^checkout-availability +99\.9 % +28d +100 % +100 % +5m 0\.00 {2}30m 0\.00 {2}1h 0\.00 {2}2h 0\.00 {2}6h 0\.00 {2}1d 0\.00 {2}3d 0\.00 .* healthy +-$/
       );
       assert.strictEqual(lines.length, 4);
+    });
+
+    it('should show the top offender of each SLO', async () => {
+      const io = capture();
+      assert.strictEqual(await main(['status', '--input', saved(5)], io), 0);
+      const line = io.stdout.split('\n').find(l => l.startsWith('checkout-availability'));
+      assert.match(line!, / 503 POST \/api\/orders \(status, 2\.4\.1\) 100%$/);
     });
 
     it("should show each SLO's own windows, shortest first, and JSON without float noise", async () => {
@@ -285,6 +296,71 @@ slos:
         const status = capture();
         assert.strictEqual(await main(['status', '--url', url, '--json'], status), 0);
         assert.strictEqual(JSON.parse(status.stdout).slos[0].eligible, 100);
+      } finally {
+        await collector.close();
+      }
+    });
+
+    it('should explain an SLO of a running collector in words and JSON', async () => {
+      const collector = await startCollector({
+        spec: DESIGN,
+        httpPort: 0,
+        grpcPort: false,
+        metricsPort: false,
+        logger: silentLogger,
+      });
+      try {
+        const t = Date.now();
+        const sent: string[] = [];
+        for (let i = 0; i < 200; i++) {
+          const bad = i % 4 === 0;
+          const id = (i + 1).toString(16).padStart(32, '0');
+          if (bad) sent.push(id);
+          collector.engine.record(http('GET /api/orders/:id', bad ? 503 : 200, t, id));
+        }
+        const base = `http://127.0.0.1:${collector.httpPort}`;
+        const text = capture();
+        assert.strictEqual(
+          await main(['explain', 'checkout-availability', '--url', base], text),
+          0
+        );
+        assert.match(text.stdout, /^checkout-availability is /);
+        assert.ok(
+          text.stdout.includes('1. 100% (50) 503 on GET /api/orders/:id (status, version 2.4.1)'),
+          text.stdout
+        );
+        const json = capture();
+        const slos = `${base}/api/slos`;
+        assert.strictEqual(
+          await main(['explain', 'checkout-availability', '--url', slos, '--json'], json),
+          0
+        );
+        const e = JSON.parse(json.stdout);
+        assert.strictEqual(e.slo, 'checkout-availability');
+        assert.deepStrictEqual(
+          e.top.map((o: Record<string, unknown>) => [
+            o.route,
+            o.code,
+            o.reason,
+            o.version,
+            o.bad,
+            o.share,
+          ]),
+          [['GET /api/orders/:id', 503, 'status', '2.4.1', 50, 1]]
+        );
+        assert.deepStrictEqual(e.traceIds, sent.slice(-5).reverse());
+        const status = capture();
+        assert.strictEqual(await main(['status', '--url', slos], status), 0);
+        assert.match(status.stdout, /503 GET \/api\/orders\/:id \(status, 2\.4\.1\) 100%/);
+        const missing = capture();
+        assert.strictEqual(
+          await main(['explain', 'checkout-availabilty', '--url', base], missing),
+          1
+        );
+        assert.match(
+          missing.stderr,
+          /no SLO named "checkout-availabilty" at http:\/\/127\.0\.0\.1:\d+\/api\/slos \(did you mean "checkout-availability"\?\)/
+        );
       } finally {
         await collector.close();
       }

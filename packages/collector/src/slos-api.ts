@@ -1,4 +1,4 @@
-import { formatDuration, type SloSnapshot } from '@burnrate/core';
+import { formatDuration, type Explanation, type Offender, type SloSnapshot } from '@burnrate/core';
 
 /** One SLO as `GET /api/slos` returns it. */
 export interface SloReport {
@@ -26,6 +26,17 @@ export interface SloReport {
   status: string;
   /** `slo.events` by `slo.outcome`. */
   events: { good: number; bad: number };
+  /**
+   * What burns the budget (`explain`'s offenders, largest first, over the
+   * window in {@link attributionWindow}); empty without bad events.
+   */
+  offenders: Offender[];
+  /** The window the offenders' counts are over. */
+  attributionWindow: string;
+  /** Since when the burn is above 1 (ISO 8601), null when it is not. */
+  elevatedSince: string | null;
+  /** The latest bad events of the SLO, newest first: traces to open. */
+  exemplars: Array<{ traceId: string; spanId: string; time: string }>;
 }
 
 /** The body of `GET /api/slos`. */
@@ -39,10 +50,15 @@ export interface SlosResponse {
  * Renders engine snapshots as the `/api/slos` JSON: the same numbers as the
  * gauges; infinite time to exhaustion (and any other non-finite number) is `null`.
  */
-export function slosResponse(snapshots: readonly SloSnapshot[], nowMs: number): SlosResponse {
+export function slosResponse(
+  snapshots: readonly SloSnapshot[],
+  nowMs: number,
+  explanations: readonly Explanation[] = []
+): SlosResponse {
   return {
     time: new Date(nowMs).toISOString(),
-    slos: snapshots.map(s => {
+    slos: snapshots.map((s, i) => {
+      const e = explanations[i];
       const burnRates: Record<string, number> = {};
       for (const w of s.windows) burnRates[w.window] = w.burnRate;
       return {
@@ -63,6 +79,14 @@ export function slosResponse(snapshots: readonly SloSnapshot[], nowMs: number): 
         firing: { page: s.firing.page, ticket: s.firing.ticket },
         status: s.status,
         events: { good: s.totals.good, bad: s.totals.bad },
+        offenders: e?.top ?? [],
+        attributionWindow: e?.window ?? formatDuration(s.windowMs),
+        elevatedSince: e?.elevatedSince ?? null,
+        exemplars: (e?.exemplars ?? []).map(x => ({
+          traceId: x.traceId,
+          spanId: x.spanId,
+          time: new Date(Math.round(x.timeMs)).toISOString(),
+        })),
       };
     }),
   };

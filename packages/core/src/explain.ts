@@ -1,4 +1,4 @@
-import type { AttributionReading, AttributionRow } from './attribution-ledger';
+import type { AttributionReading, AttributionRow, Exemplar } from './attribution-ledger';
 import { burnRate } from './budget';
 import { formatDuration, humanizeDuration, HOUR_MS } from './duration';
 import type { SloSnapshot } from './slo-state';
@@ -85,6 +85,8 @@ export interface Explanation {
   deploy: DeployCorrelation | null;
   /** Latest bad trace ids of the SLO, newest first. */
   traceIds: string[];
+  /** Latest bad events of the SLO (trace and span ids), newest first. */
+  exemplars: Exemplar[];
   /** Distinct attribution keys and their cap. */
   keys: number;
   maxKeys: number;
@@ -111,8 +113,9 @@ function focusWindow(s: SloSnapshot, a: AttributionReading): number {
   return a.windowsMs.length - 1;
 }
 
+/** ISO 8601 to the millisecond (rounded: span times carry fractions of a millisecond). */
 const iso = (ms: number): string | null =>
-  Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : null;
+  Number.isFinite(ms) && ms > 0 ? new Date(Math.round(ms)).toISOString() : null;
 
 /** Orders offenders: more bad events first, then by route, code, reason, version (deterministic). */
 function compareOffenders(a: Offender, b: Offender): number {
@@ -207,8 +210,8 @@ export function explainSlo(
       deploy = {
         version: lead.version,
         share: lead.share,
-        firstSeen: new Date(first).toISOString(),
-        burnSince: new Date(elevatedSinceMs).toISOString(),
+        firstSeen: iso(first)!,
+        burnSince: iso(elevatedSinceMs)!,
         leadMs,
       };
     }
@@ -229,7 +232,7 @@ export function explainSlo(
     remaining: s.remaining,
     burnRates,
     firing,
-    elevatedSince: burning ? new Date(elevatedSinceMs).toISOString() : null,
+    elevatedSince: burning ? iso(elevatedSinceMs) : null,
     timeToExhaustionSeconds: Number.isFinite(s.timeToExhaustionMs)
       ? s.timeToExhaustionMs / 1000
       : null,
@@ -240,6 +243,7 @@ export function explainSlo(
     versions,
     deploy,
     traceIds: unique(a.exemplars.map(x => x.traceId)).slice(0, EXPLAIN_TRACES),
+    exemplars: [...a.exemplars],
     keys: a.keys,
     maxKeys: a.maxKeys,
     text: '',

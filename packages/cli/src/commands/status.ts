@@ -10,6 +10,7 @@ import {
 import type { SloReport, SlosResponse } from '@burnrate/collector';
 import { CliError, percent, table, toJson, UsageError, type CliIo } from '../io';
 import { readInput } from '../spec-file';
+import { offenderText } from './explain';
 
 /** Where the current numbers come from: a running collector's `/api/slos`, or a saved copy of it. */
 export interface SourceOptions {
@@ -86,6 +87,7 @@ export async function statusCommand(
       'exhausts in',
       'alerts',
       'status',
+      'top offender',
     ],
     ...doc.slos.map(s => [
       s.name,
@@ -98,6 +100,7 @@ export async function statusCommand(
       [s.firing.page ? 'PAGE' : '', s.firing.ticket ? 'ticket' : ''].filter(Boolean).join(' ') ||
         '-',
       s.status,
+      offenderText(s.offenders?.[0]),
     ]),
   ];
   io.out(`${table(rows)}\n`);

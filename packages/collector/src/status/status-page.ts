@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
-import type { SloEngine } from '@burnrate/core';
+import { explainSlo, type Explanation, type SloEngine, type SloSnapshot } from '@burnrate/core';
 import { bearerTokenMatches } from '../auth';
 import { slosResponse, toJson } from '../slos-api';
 import { historyResponse } from './history-api';
@@ -12,6 +12,8 @@ export const SLOS_PATH = '/api/slos';
 export const SLO_PATH_PREFIX = '/api/slos/';
 /** Suffix of one SLO's history path. */
 export const HISTORY_SUFFIX = '/history';
+/** Suffix of one SLO's explanation path. */
+export const EXPLAIN_SUFFIX = '/explain';
 
 /** Options of {@link StatusPage}. */
 export interface StatusPageOptions {
@@ -62,6 +64,17 @@ function loadAssets(): Map<string, Asset> {
 
 let cachedAssets: Map<string, Asset> | undefined;
 
+/** Every SLO's explanation from its snapshot at `nowMs`. */
+function explanations(
+  engine: SloEngine,
+  snapshots: readonly SloSnapshot[],
+  nowMs: number
+): Explanation[] {
+  return engine.states.map((s, i) =>
+    explainSlo(snapshots[i], s.readAttribution(nowMs), s.elevatedSinceMs())
+  );
+}
+
 /**
  * The status page and its JSON API: `GET /` (the page), `/assets/*` (its script,
  * style and uPlot, all served from here), `GET /api/slos` and
@@ -110,32 +123,44 @@ export class StatusPage {
     }
     const engine = this._engine;
     if (path === SLOS_PATH) {
+      const now = engine.clock.now();
+      const snapshots = engine.snapshot(now);
       this._send(
         req,
         res,
         200,
         'application/json',
-        toJson(slosResponse(engine.snapshot(), engine.clock.now()))
+        toJson(slosResponse(snapshots, now, explanations(engine, snapshots, now)))
       );
       return true;
     }
+    const suffix = path.endsWith(HISTORY_SUFFIX)
+      ? HISTORY_SUFFIX
+      : path.endsWith(EXPLAIN_SUFFIX)
+        ? EXPLAIN_SUFFIX
+        : '';
     let name = '';
-    if (path.endsWith(HISTORY_SUFFIX)) {
+    if (suffix !== '') {
       try {
-        name = decodeURIComponent(path.slice(SLO_PATH_PREFIX.length, -HISTORY_SUFFIX.length));
+        name = decodeURIComponent(path.slice(SLO_PATH_PREFIX.length, -suffix.length));
       } catch {
         name = '';
       }
     }
     const state = engine.states.find(s => s.slo.name === name);
     if (state === undefined) {
+      const what = suffix === EXPLAIN_SUFFIX ? 'explanation' : 'history';
       this._send(
         req,
         res,
         404,
         'application/json',
-        toJson({ error: `no SLO history at ${path.slice(0, 200)}` })
+        toJson({ error: `no SLO ${what} at ${path.slice(0, 200)}` })
       );
+      return true;
+    }
+    if (suffix === EXPLAIN_SUFFIX) {
+      this._send(req, res, 200, 'application/json', toJson(engine.explain(name)));
       return true;
     }
     const now = engine.clock.now();

@@ -1,0 +1,78 @@
+import { suggest, type Explanation, type Offender } from '@burnrate/core';
+import { CliError, toJson, type CliIo } from '../io';
+import { DEFAULT_STATUS_URL } from './status';
+
+/** Options of `burnrate explain`. */
+export interface ExplainOptions {
+  name: string;
+  /** A collector: its base URL, its `/api/slos`, or the explain URL itself. */
+  url?: string;
+  json: boolean;
+}
+
+/**
+ * The explain URL of SLO `name` from what `--url` gives: the collector's base
+ * (`http://127.0.0.1:4318`), its `/api/slos`, or the explain URL itself.
+ */
+export function explainUrl(url: string | undefined, name: string): string {
+  const base = (url ?? DEFAULT_STATUS_URL).replace(/\/+$/, '');
+  if (base.endsWith('/explain')) return base;
+  const slos = base.endsWith('/api/slos') ? base : `${base}/api/slos`;
+  return `${slos}/${encodeURIComponent(name)}/explain`;
+}
+
+/** The offender as one short phrase: `503 POST /api/orders (status, 1.1.0) 75%`. */
+export function offenderText(o: Offender | undefined): string {
+  if (o === undefined) return '-';
+  if (o.overflow) return `overflow ${Math.round(o.share * 100)}%`;
+  const parts = [o.code !== null ? String(o.code) : '', o.route || '(no route)'].filter(Boolean);
+  const why = [o.reason, o.version].filter(Boolean).join(', ');
+  return `${parts.join(' ')}${why ? ` (${why})` : ''} ${Math.round(o.share * 100)}%`;
+}
+
+async function get(url: string): Promise<Response> {
+  try {
+    return await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  } catch (e) {
+    const cause = (e as { cause?: Error }).cause;
+    throw new CliError(`${url}: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`);
+  }
+}
+
+/**
+ * `burnrate explain NAME [--url URL] [--json]`: what burns an SLO's budget, from
+ * a collector's `GET /api/slos/NAME/explain` — the plain-English summary, or
+ * with `--json` the whole explanation (`slo`, `top`, `traceIds`, …).
+ */
+export async function explainCommand(options: ExplainOptions, io: CliIo): Promise<number> {
+  const url = explainUrl(options.url, options.name);
+  const res = await get(url);
+  if (res.status === 404) {
+    // name the SLOs there are, with the closest one
+    const list = url.replace(/\/[^/]*\/explain$/, '');
+    let names: string[] = [];
+    try {
+      const doc = (await (await get(list)).json()) as { slos?: Array<{ name: string }> };
+      names = (doc.slos ?? []).map(s => s.name);
+    } catch {
+      names = [];
+    }
+    const hint = suggest(options.name, names);
+    throw new CliError(
+      `no SLO named ${JSON.stringify(options.name)} at ${list}` +
+        (hint ? ` (did you mean ${JSON.stringify(hint)}?)` : '')
+    );
+  }
+  if (!res.ok) throw new CliError(`${url}: HTTP ${res.status}`);
+  let e: Explanation;
+  try {
+    e = (await res.json()) as Explanation;
+  } catch (err) {
+    throw new CliError(`${url}: not JSON (${(err as Error).message})`);
+  }
+  if (!e || typeof e.slo !== 'string' || !Array.isArray(e.top))
+    throw new CliError(`${url}: expected an explanation ({"slo": …, "top": [...]})`);
+  if (options.json) io.out(toJson(e));
+  else io.out(`${e.text}\n`);
+  return 0;
+}
