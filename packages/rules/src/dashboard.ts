@@ -10,6 +10,7 @@ import {
   RECORD_OBJECTIVE,
   RECORD_SLI,
   RECORD_TIME_TO_EXHAUSTION,
+  RECORD_TIMESLICE_BAD,
 } from './semconv';
 
 /** Grafana dashboard schema version the generated JSON is written for (Grafana 10.4+/11). */
@@ -352,6 +353,35 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       }
     ),
   ];
+  if (spec.slos.some(s => s.budgeting.method === 'timeslices')) {
+    panels.push(
+      panel(
+        'timeseries',
+        'Bad time slices',
+        { x: 0, y: 29, w: 24, h: 6 },
+        [
+          target('A', `${RECORD_TIMESLICE_BAD}{${SLO}}`, 'bad slice'),
+          target(
+            'B',
+            `sum_over_time(${RECORD_TIMESLICE_BAD}{${SLO}}[$__range])`,
+            'bad slices in the range',
+            true
+          ),
+        ],
+        {
+          min: 0,
+          noValue: 'not a timeslices SLO',
+          custom: { drawStyle: 'bars', fillOpacity: 60, lineWidth: 1, showPoints: 'never' },
+          color: { mode: 'fixed', fixedColor: 'red' },
+        },
+        {
+          description:
+            "Timeslices SLOs: 1 for each slice whose good ratio fell below the slice target (recorded once per slice). The budget is (1 − objective) × window / slice bad slices; burn rates and budget above count bad slices among the window's slices.",
+          options: legend,
+        }
+      )
+    );
+  }
 
   return {
     uid: options.uid ?? 'burnrate-slos',

@@ -8,7 +8,14 @@ export {
 } from './rule-groups';
 export { tierAnnotations, humanizePercentage, humanizeSeconds } from './annotations';
 export type { TierAlertValues } from './annotations';
-export { errorRatioExpr, formatNumber, promDuration } from './promql';
+export {
+  errorRatioExpr,
+  badSliceExpr,
+  sliceErrorRatioExpr,
+  reachesThresholdExpr,
+  formatNumber,
+  promDuration,
+} from './promql';
 export { recordedWindows, exhaustionWindow } from './windows';
 export {
   scrapeIntervalWarnings,
@@ -28,6 +35,7 @@ export {
   RECORD_SLI,
   RECORD_BUDGET_REMAINING,
   RECORD_TIME_TO_EXHAUSTION,
+  RECORD_TIMESLICE_BAD,
   RECORD_OBJECTIVE,
   RECORD_BURN_RATE_THRESHOLD,
   ALERT_BUDGET_BURN,

@@ -72,3 +72,44 @@ export function errorRatioExpr(sloName: string, windowMs: number): string {
 export function reachesThresholdExpr(lhs: string, threshold: number): string {
   return `${lhs} >= ${formatNumber(threshold)} * (1 - ${formatNumber(THRESHOLD_RELATIVE_EPSILON)})`;
 }
+
+/**
+ * The per-slice rule of a timeslices SLO, evaluated once per slice (its group's
+ * interval is the slice): 1 when the slice just ended was bad, its good ratio
+ * below the slice target, else 0. A slice without events is good, as in core:
+ *
+ *   ((sum(rate(good[s])) or vector(0)) / (sum(rate(eligible[s])) > 0) < bool target) or vector(0)
+ */
+export function badSliceExpr(sloName: string, sliceMs: number, sliceTarget: number): string {
+  const s = promDuration(sliceMs);
+  const eligible = matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'good|bad' }).replace(
+    `${LABEL_SLO_OUTCOME}=`,
+    `${LABEL_SLO_OUTCOME}=~`
+  );
+  const good = matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'good' });
+  return (
+    `(\n  (sum(rate(${METRIC_SLO_EVENTS_TOTAL}${good}[${s}])) or vector(0))\n` +
+    `  /\n  (sum(rate(${METRIC_SLO_EVENTS_TOTAL}${eligible}[${s}])) > 0)\n` +
+    `  < bool ${formatNumber(sliceTarget)}\n)\nor vector(0)`
+  );
+}
+
+/**
+ * The error ratio of a timeslices SLO over `window`: bad slices / slices in the
+ * window, as core counts them (every slice of the window is eligible, the empty
+ * ones good). The range is half a slice shorter than the window so that it holds
+ * exactly window / slice samples of the once-per-slice rule whether the range
+ * includes its start (Prometheus 2) or not (Prometheus 3).
+ */
+export function sliceErrorRatioExpr(
+  sloName: string,
+  badSliceRecord: string,
+  sliceMs: number,
+  windowMs: number
+): string {
+  const range = promDuration(Math.max(sliceMs / 2, windowMs - sliceMs / 2));
+  return (
+    `sum(sum_over_time(${badSliceRecord}${matchers({ [LABEL_SLO_NAME]: sloName })}[${range}]))\n` +
+    `/ ${formatNumber(windowMs / sliceMs)}\nor vector(0)`
+  );
+}

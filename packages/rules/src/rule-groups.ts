@@ -6,11 +6,13 @@ import {
 } from '@burnrate/core';
 import { tierAnnotations } from './annotations';
 import {
+  badSliceExpr,
   errorRatioExpr,
   formatNumber,
   matchers,
   promDuration,
   reachesThresholdExpr,
+  sliceErrorRatioExpr,
 } from './promql';
 import {
   ALERT_BUDGET_BURN,
@@ -26,6 +28,7 @@ import {
   RECORD_OBJECTIVE,
   RECORD_SLI,
   RECORD_TIME_TO_EXHAUSTION,
+  RECORD_TIMESLICE_BAD,
 } from './semconv';
 import type { AlertingRule, RecordingRule, RuleFile, RuleGroup, RulesOptions } from './types';
 import { exhaustionWindow, recordedWindows } from './windows';
@@ -46,12 +49,17 @@ export const GROUP_PREFIX = 'burnrate-';
  *    (within core's relative epsilon, as the engine compares).
  *
  * Calendar windows use their nominal length (week 7 d, month 30 d, quarter 90 d) as a
- * rolling window: PromQL has no calendar-aligned range. Timeslices budgets are refused.
+ * rolling window: PromQL has no calendar-aligned range.
+ *
+ * A timeslices SLO gets one more group, `burnrate-<slo>-slices`, evaluated once per
+ * slice ({@link sliceRules}); its error ratio over a window is then the share of bad
+ * slices among the window's slices (the budget counted in bad slices over W), and
+ * everything after step 1 is the same.
  */
 export function buildRuleGroups(spec: SloSpec, options: RulesOptions = {}): RuleFile {
   const wanted = options.slos;
   if (wanted !== undefined) {
-    const unknown = wanted.filter(n => !spec.slos.some(s => s.name === n));
+    const unknown = wanted.filter(n => !spec.slos.some(x => x.name === n));
     if (unknown.length > 0) {
       throw new Error(
         `unknown SLO ${unknown.map(n => JSON.stringify(n)).join(', ')}; the spec has ${spec.slos.map(s => s.name).join(', ')}`
@@ -59,19 +67,41 @@ export function buildRuleGroups(spec: SloSpec, options: RulesOptions = {}): Rule
     }
   }
   const groups: RuleGroup[] = [];
-  spec.slos.forEach((slo, i) => {
+  spec.slos.forEach(slo => {
     if (wanted !== undefined && !wanted.includes(slo.name)) return;
-    if (slo.budgeting.method !== 'occurrences') {
-      throw new Error(
-        `slos[${i}].budgeting (${slo.name}): timeslices budgets cannot be computed from the slo_events_total counters; ` +
-          'the Prometheus rules support budgeting: occurrences only'
-      );
+    const budgeting = slo.budgeting;
+    if (budgeting.method === 'timeslices') {
+      groups.push({
+        name: `${GROUP_PREFIX}${slo.name}${SLICES_GROUP_SUFFIX}`,
+        interval: promDuration(budgeting.sliceMs),
+        rules: sliceRules(slo),
+      });
     }
     const group: RuleGroup = { name: `${GROUP_PREFIX}${slo.name}`, rules: sloRules(slo) };
     if (options.interval !== undefined) group.interval = options.interval;
     groups.push(group);
   });
   return { groups };
+}
+
+/** Suffix of the per-slice group of a timeslices SLO (`burnrate-<slo>-slices`). */
+export const SLICES_GROUP_SUFFIX = '-slices';
+
+/**
+ * The per-slice rule of a timeslices SLO: `slo:timeslice_bad:bool`, 1 for a bad
+ * slice, in a group of its own whose interval is the slice, so that it is
+ * evaluated once per slice. Empty for an occurrences SLO.
+ */
+export function sliceRules(slo: SloDefinition): RecordingRule[] {
+  const budgeting = slo.budgeting;
+  if (budgeting.method !== 'timeslices') return [];
+  return [
+    {
+      record: RECORD_TIMESLICE_BAD,
+      expr: badSliceExpr(slo.name, budgeting.sliceMs, budgeting.sliceTarget),
+      labels: { ...slo.labels, [LABEL_SLO_NAME]: slo.name },
+    },
+  ];
 }
 
 /** Every rule of one SLO, in evaluation order. */
@@ -89,7 +119,10 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
   for (const w of ratioWindows) {
     rules.push({
       record: RECORD_ERROR_RATIO,
-      expr: errorRatioExpr(name, w),
+      expr:
+        slo.budgeting.method === 'timeslices'
+          ? sliceErrorRatioExpr(name, RECORD_TIMESLICE_BAD, slo.budgeting.sliceMs, w)
+          : errorRatioExpr(name, w),
       labels: { ...base, [LABEL_SLO_WINDOW]: promDuration(w) },
     });
   }

@@ -13,6 +13,7 @@ import {
   RECORD_BURN_RATE,
   RECORD_SLI,
   RECORD_TIME_TO_EXHAUSTION,
+  RECORD_TIMESLICE_BAD,
 } from './semconv';
 import { recordedWindows } from './windows';
 
@@ -97,15 +98,14 @@ export interface NamedRuleTestFile {
  *   window's (when the short window is at most half the long one) must not fire it.
  *
  * One more file checks zero traffic (flat counters, and no counters at all): burn
- * rates 0, SLI 1, budget remaining 1, time to exhaustion +Inf, no alert.
+ * rates 0, SLI 1, budget remaining 1, time to exhaustion +Inf, no alert. A
+ * timeslices SLO gets, instead of the tier files, one that counts bad slices
+ * ({@link sliceTests}).
  */
 export function generateRuleTests(
   slo: SloDefinition,
   options: RuleTestOptions
 ): NamedRuleTestFile[] {
-  if (slo.budgeting.method !== 'occurrences') {
-    throw new Error(`${slo.name}: timeslices budgets have no Prometheus rules to test`);
-  }
   const fraction = errorBudgetFraction(slo.target);
   const name = slo.name;
   const base = { ...slo.labels, [LABEL_SLO_NAME]: name };
@@ -121,7 +121,11 @@ export function generateRuleTests(
       },
     });
 
-  for (const tier of slo.alerting.tiers) {
+  const budgeting = slo.budgeting;
+  if (budgeting.method === 'timeslices') {
+    out.push(sliceTests(slo, budgeting.sliceMs, options));
+  }
+  for (const tier of budgeting.method === 'timeslices' ? [] : slo.alerting.tiers) {
     const thresholdRatio = tier.burnRate * fraction;
     if (thresholdRatio >= 1) continue; // a burn rate above 1 / (1 − O) can never be reached
     const stepMs = Math.max(1, Math.floor(tier.shortWindowMs / 5));
@@ -216,7 +220,8 @@ export function generateRuleTests(
 
   // Zero traffic: flat counters, and no counters at all.
   const windows = recordedWindows(slo);
-  const stepMs = Math.max(1, Math.floor(windows[0] / 5));
+  const stepMs =
+    budgeting.method === 'timeslices' ? budgeting.sliceMs : Math.max(1, Math.floor(windows[0] / 5));
   const at = (n: number) => promDuration(n * stepMs);
   const noAlerts = `ALERTS${labelText({ alertname: ALERT_BUDGET_BURN, [LABEL_SLO_NAME]: name })}`;
   const one = (record: string) => ({
@@ -257,4 +262,76 @@ export function generateRuleTests(
     idle('no series at all', []),
   ]);
   return out;
+}
+
+/**
+ * The test file of a timeslices SLO (`<slo>-slices`): after twelve good slices, three
+ * slices whose every event is bad; the per-slice rule must record 0 before and 1
+ * after, and the remaining budget must drop by exactly three slices:
+ * 1 − 3 / ((1 − O) × W / slice). Sampled five times per slice and evaluated once per
+ * slice, as the slice group runs in Prometheus.
+ */
+function sliceTests(
+  slo: SloDefinition,
+  sliceMs: number,
+  options: RuleTestOptions
+): NamedRuleTestFile {
+  const name = slo.name;
+  const base = { ...slo.labels, [LABEL_SLO_NAME]: name };
+  const n0 = options.eventsPerInterval ?? 1000;
+  const stepMs = Math.max(1, Math.floor(sliceMs / 5));
+  const perSlice = Math.round(sliceMs / stepMs);
+  const good = 12;
+  const bad = 3;
+  const at = (slices: number) => promDuration(slices * perSlice * stepMs);
+  const budgetSlices = errorBudgetFraction(slo.target) * (slo.window.durationMs / sliceMs);
+  const remaining = 1 - bad / budgetSlices;
+  const sliceSeries = `${RECORD_TIMESLICE_BAD}${labelText({ [LABEL_SLO_NAME]: name })}`;
+  const sliceLabels = `${RECORD_TIMESLICE_BAD}${labelText(base)}`;
+  return {
+    name: `${name}-slices`,
+    file: {
+      rule_files: [...options.ruleFiles],
+      evaluation_interval: promDuration(perSlice * stepMs),
+      tests: [
+        {
+          name: `${name}: ${bad} bad slices after ${good} good ones spend ${bad} of ${formatNumber(budgetSlices)} budget slices`,
+          interval: promDuration(stepMs),
+          input_series: [
+            {
+              series: series(name, 'good'),
+              values: counterValues([
+                { steps: good * perSlice, increment: n0 },
+                { steps: bad * perSlice, increment: 0 },
+              ]),
+            },
+            {
+              series: series(name, 'bad'),
+              values: counterValues([
+                { steps: good * perSlice, increment: 0 },
+                { steps: bad * perSlice, increment: n0 },
+              ]),
+            },
+          ],
+          promql_expr_test: [
+            {
+              expr: sliceSeries,
+              eval_time: at(good),
+              exp_samples: [{ labels: sliceLabels, value: 0 }],
+            },
+            {
+              expr: sliceSeries,
+              eval_time: at(good + bad),
+              exp_samples: [{ labels: sliceLabels, value: 1 }],
+            },
+            {
+              expr: `abs(${RECORD_BUDGET_REMAINING}${labelText({ [LABEL_SLO_NAME]: name })} - ${formatNumber(remaining)}) <= bool 1e-9`,
+              eval_time: at(good + bad),
+              exp_samples: [{ labels: labelText(base), value: 1 }],
+            },
+          ],
+        },
+      ],
+    },
+  };
 }

@@ -39,5 +39,11 @@ export const RECORD_OBJECTIVE = 'slo:objective:ratio';
 /** Burn-rate threshold of each alert tier (labels `severity`, `slo_long_window`, `slo_short_window`). */
 export const RECORD_BURN_RATE_THRESHOLD = 'slo:burn_rate_threshold:ratio';
 
+/**
+ * Timeslices SLOs: 1 when the slice that just ended was bad (good ratio below the
+ * slice target), else 0; recorded once per slice by the `burnrate-<slo>-slices` group.
+ */
+export const RECORD_TIMESLICE_BAD = 'slo:timeslice_bad:bool';
+
 /** Name of the generated multiwindow burn-rate alert. */
 export const ALERT_BUDGET_BURN = 'SloErrorBudgetBurn';

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert';
+import { parseSpec } from '@burnrate/core';
 import { buildRuleGroups, generateDashboard, type RecordingRule } from '../src';
 import { promtool, tempFiles } from './promtool';
 import { windowsSpec } from './specs';
@@ -40,6 +41,24 @@ describe('generateDashboard', () => {
     );
   });
 
+  it('should show the bad time slices when the spec has a timeslices SLO, and only then', () => {
+    const slices = dashboard.panels.find(p => p.title === 'Bad time slices')!;
+    assert.ok(slices, 'panel of the timeslices SLO');
+    assert.deepStrictEqual(
+      slices.targets.map(t => t.expr),
+      [
+        'slo:timeslice_bad:bool{slo_name="$slo"}',
+        'sum_over_time(slo:timeslice_bad:bool{slo_name="$slo"}[$__range])',
+      ]
+    );
+    const occurrencesOnly = generateDashboard(
+      parseSpec(
+        'slos:\n  - { name: a, objective: 99, window: 7d, sli: { good: { status: ok } } }\n'
+      )
+    );
+    assert.ok(!occurrencesOnly.panels.some(p => p.title === 'Bad time slices'));
+  });
+
   it('should only read series the rules record (or the raw counters and ALERTS)', () => {
     const recorded = new Set(
       buildRuleGroups(spec)
@@ -64,7 +83,10 @@ describe('generateDashboard', () => {
     const rules = dashboard.panels.flatMap((p, i) =>
       p.targets.map((t, j) => ({
         record: `dashboard:panel${i}:${j}`,
-        expr: t.expr.replace(/\$slo/g, 'x').replace(/\$__rate_interval/g, '1m'),
+        expr: t.expr
+          .replace(/\$slo/g, 'x')
+          .replace(/\$__rate_interval/g, '1m')
+          .replace(/\$__range/g, '1d'),
       }))
     );
     const dir = tempFiles({ 'q.yaml': stringify({ groups: [{ name: 'dashboard', rules }] }) });

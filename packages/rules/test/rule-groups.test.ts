@@ -176,15 +176,15 @@ describe('buildRuleGroups', () => {
     );
   });
 
-  it('should refuse a timeslices budget, naming the SLO', () => {
+  it('should write rules for a timeslices SLO beside the others (one used to abort the whole file)', () => {
     const spec = parseSpec(`
 slos:
   - { name: a, objective: 99, window: 7d, sli: { good: { status: ok } } }
   - { name: slices, objective: 99, window: 7d, budgeting: timeslices, sli: { good: { status: ok } } }
 `);
-    assert.throws(
-      () => buildRuleGroups(spec),
-      /slos\[1\]\.budgeting \(slices\): timeslices budgets/
+    assert.deepStrictEqual(
+      buildRuleGroups(spec).groups.map(g => g.name),
+      ['burnrate-a', 'burnrate-slices-slices', 'burnrate-slices']
     );
     assert.strictEqual(buildRuleGroups(spec, { slos: ['a'] }).groups.length, 1);
   });
@@ -197,10 +197,15 @@ slos:
   });
 
   it('should set the group interval when asked', () => {
-    assert.ok(
-      buildRuleGroups(windowsSpec(), { interval: '30s' }).groups.every(g => g.interval === '30s')
+    const slices = (g: { name: string }) => g.name.endsWith('-slices');
+    const groups = buildRuleGroups(windowsSpec(), { interval: '30s' }).groups;
+    assert.ok(groups.filter(g => !slices(g)).every(g => g.interval === '30s'));
+    assert.ok(file.groups.filter(g => !slices(g)).every(g => g.interval === undefined));
+    // a timeslices SLO's per-slice group always runs once per slice
+    assert.deepStrictEqual(
+      groups.filter(slices).map(g => [g.name, g.interval]),
+      [['burnrate-timeslices-28d-slices', '1m']]
     );
-    assert.ok(file.groups.every(g => g.interval === undefined));
   });
 });
 

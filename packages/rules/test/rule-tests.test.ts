@@ -35,14 +35,16 @@ describe('generateRuleTests', () => {
     'custom-tiers',
     'short-1h',
     'short-1d',
+    'timeslices-28d',
   ];
 
   it('should pass promtool test rules: each tier fires on time, blips and zero traffic fire nothing', function () {
     this.timeout(600_000); // ~40 promtool files: ~10 s alone, minutes on a loaded machine
     const r = runGenerated(ALL);
     assert.strictEqual(r.status, 0, r.output);
-    // 4 default tiers × 7 SLOs + 3 custom tiers, each file also holding a blip test; + one idle file per SLO
-    assert.strictEqual(r.tests.length, 4 * 7 + 3 + 8);
+    // 4 default tiers × 7 SLOs + 3 custom tiers, each file also holding a blip test; one
+    // slices file for the timeslices SLO; + one idle file per SLO
+    assert.strictEqual(r.tests.length, 4 * 7 + 3 + 1 + 9);
     assert.strictEqual(r.output.match(/SUCCESS/g)?.length, r.tests.length);
   });
 

@@ -46,6 +46,12 @@ slos:
     objective: 99.9
     window: 1d
     sli: { good: { status: ok } }
+  - name: timeslices-28d
+    objective: 99.9
+    window: 28d
+    budgeting: { method: timeslices, slice: 1m, sliceTarget: 95 }
+    labels: { team: payments }
+    sli: { good: { status: ok } }
 `;
 
 /** {@link WINDOWS_SPEC_TEXT}, parsed. */
