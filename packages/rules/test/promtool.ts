@@ -13,7 +13,8 @@ export interface PromtoolResult {
 export function promtool(args: string[], cwd: string): PromtoolResult {
   const r = spawnSync('promtool', args, { cwd, encoding: 'utf8', timeout: 600_000 });
   if (r.error) throw r.error;
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+  const signal = r.signal === null ? '' : `\n(promtool killed by ${r.signal})`;
+  return { status: r.status, output: `${r.stdout}${r.stderr}${signal}` };
 }
 
 /** A temporary directory holding `files`, removed by the returned `cleanup`. */
