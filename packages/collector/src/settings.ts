@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { CollectorSettings, SloSpec } from '@burnrate/core';
+import { SpecError, type CollectorSettings, type SloSpec, type SpecIssue } from '@burnrate/core';
+import { readNotificationSettings } from '@burnrate/notify';
 import type { CollectorOptions } from './types';
 
 /** Command-line flags of `burnrate collector`; each one set wins over the spec's `collector:` section. */
@@ -31,6 +32,9 @@ export type CollectorFlags = Pick<
  * flags (flags win, key by key). Relative paths in the spec (`stateFile`,
  * `tls.cert`, `tls.key`) are resolved against `specDir`, the directory of the
  * spec file; relative paths in flags stay relative to the working directory.
+ * Notification receivers (`alertmanagers`, `webhooks`) of flags replace the
+ * spec's lists; a bad receiver in the spec throws a `SpecError` naming its path
+ * (`collector.webhooks[1].format`).
  */
 export function collectorOptionsFrom(
   spec: SloSpec,
@@ -45,6 +49,13 @@ export function collectorOptionsFrom(
   const tls =
     flags.tls ??
     (s.tls !== undefined ? { cert: fromSpec(s.tls.cert)!, key: fromSpec(s.tls.key)! } : undefined);
+  const problems: SpecIssue[] = [];
+  const notify = readNotificationSettings(
+    { alertmanagers: s.alertmanagers, webhooks: s.webhooks },
+    'collector',
+    (path, message) => problems.push({ path, message })
+  );
+  if (problems.length > 0) throw new SpecError(problems);
   const options: CollectorOptions = {
     spec,
     host: pick('host', s.host),
@@ -62,10 +73,10 @@ export function collectorOptionsFrom(
     maxSeries: pick('maxSeries', s.maxSeries),
     token: pick('token', s.token),
     tls,
-    alertmanagers: flags.alertmanagers,
-    webhooks: flags.webhooks,
-    alertEvaluationIntervalMs: flags.alertEvaluationIntervalMs,
-    alertResendIntervalMs: flags.alertResendIntervalMs,
+    alertmanagers: pick('alertmanagers', notify.alertmanagers),
+    webhooks: pick('webhooks', notify.webhooks),
+    alertEvaluationIntervalMs: pick('alertEvaluationIntervalMs', s.alertEvaluationIntervalMs),
+    alertResendIntervalMs: pick('alertResendIntervalMs', s.alertResendIntervalMs),
   };
   for (const k of Object.keys(options) as Array<keyof CollectorOptions>)
     if (options[k] === undefined) delete options[k];

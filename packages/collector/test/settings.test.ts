@@ -48,4 +48,60 @@ collector:
     assert.strictEqual(o.stateFile, 'x.json');
     assert.strictEqual(o.metricsPort, 0);
   });
+
+  describe('notifications', () => {
+    const withReceivers = parseSpec(`
+slos:
+  - { name: a, objective: 99, window: 1d, sli: { spans: { kind: any }, good: { status: ok } } }
+collector:
+  alertmanagers: [http://am-0:9093, { url: http://am-1:9093, token: t }]
+  webhooks:
+    - { url: https://hooks.slack.com/services/T/B/X }
+    - { url: https://ops.example/hook, format: json, timeout: 2s, retries: 1 }
+  alertEvaluationInterval: 5s
+  alertResendInterval: 30s
+`);
+
+    it('should read alertmanagers, webhooks and the intervals from the spec', () => {
+      const o = collectorOptionsFrom(withReceivers);
+      assert.deepStrictEqual(o.alertmanagers, [
+        { url: 'http://am-0:9093' },
+        { url: 'http://am-1:9093', token: 't' },
+      ]);
+      assert.deepStrictEqual(o.webhooks, [
+        { url: 'https://hooks.slack.com/services/T/B/X' },
+        { url: 'https://ops.example/hook', format: 'json', timeoutMs: 2_000, retries: 1 },
+      ]);
+      assert.strictEqual(o.alertEvaluationIntervalMs, 5_000);
+      assert.strictEqual(o.alertResendIntervalMs, 30_000);
+    });
+
+    it('should let --alertmanager-url and --webhook-url lists replace the spec lists', () => {
+      const o = collectorOptionsFrom(withReceivers, {
+        webhooks: [{ url: 'http://127.0.0.1:9/hook' }],
+      });
+      assert.deepStrictEqual(o.webhooks, [{ url: 'http://127.0.0.1:9/hook' }]);
+      assert.strictEqual(o.alertmanagers?.length, 2);
+    });
+
+    it('should refuse a bad receiver, naming its path and value', () => {
+      const bad = parseSpec(`
+slos:
+  - { name: a, objective: 99, window: 1d, sli: { spans: { kind: any }, good: { status: ok } } }
+collector:
+  webhooks: [{ url: https://ops.example/hook, format: teams }]
+`);
+      assert.throws(
+        () => collectorOptionsFrom(bad),
+        /collector\.webhooks\[0\]\.format: must be json or slack, got "teams"/
+      );
+      assert.throws(
+        () =>
+          parseSpec(
+            'slos:\n  - { name: a, objective: 99, window: 1d, sli: { good: { status: ok } } }\ncollector:\n  alertmanagers: 9093\n'
+          ),
+        /collector\.alertmanagers: must be a list of URLs or receiver objects, got 9093/
+      );
+    });
+  });
 });

@@ -576,7 +576,7 @@ function checkSlo(c: Checker, value: unknown, path: string): SloDefinition | und
 
 const COLLECTOR_KEYS: Record<
   keyof CollectorSettings,
-  'port' | 'string' | 'duration' | 'bytes' | 'tls' | 'count'
+  'port' | 'string' | 'duration' | 'bytes' | 'tls' | 'count' | 'receivers'
 > = {
   host: 'string',
   httpPort: 'port',
@@ -593,6 +593,10 @@ const COLLECTOR_KEYS: Record<
   token: 'string',
   tls: 'tls',
   maxSeries: 'count',
+  alertmanagers: 'receivers',
+  webhooks: 'receivers',
+  alertEvaluationIntervalMs: 'duration',
+  alertResendIntervalMs: 'duration',
 };
 
 const BYTES_RE = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/;
@@ -625,6 +629,8 @@ function checkCollector(c: Checker, value: unknown, path: string): CollectorSett
     maxInFlight: 'maxInFlightBytes',
     maxGrpcMessageSize: 'maxGrpcMessageBytes',
     idleTimeout: 'idleTimeoutMs',
+    alertEvaluationInterval: 'alertEvaluationIntervalMs',
+    alertResendInterval: 'alertResendIntervalMs',
   };
   const known = [
     ...Object.keys(COLLECTOR_KEYS).filter(
@@ -656,6 +662,10 @@ function checkCollector(c: Checker, value: unknown, path: string): CollectorSett
       if (n === undefined)
         c.fail(p, `must be a size such as 64MiB or a number of bytes, got ${show(v)}`);
       else out[target] = n;
+    } else if (kind === 'receivers') {
+      // notification receivers: the collector checks them (it knows the transports)
+      if (typeof v === 'string' || Array.isArray(v)) out[target] = v;
+      else c.fail(p, `must be a list of URLs or receiver objects, got ${show(v)}`);
     } else if (kind === 'tls') {
       const t = c.object(v, p);
       if (t) {

@@ -210,6 +210,17 @@ export interface CollectorSettings {
   readonly token?: string;
   readonly tls?: { readonly cert: string; readonly key: string };
   readonly maxSeries?: number;
+  /**
+   * Notification receivers (`collector.alertmanagers`, `collector.webhooks`): a
+   * URL or a list of URLs and receiver objects, as written; the collector checks
+   * and reads them (docs/notifications.md).
+   */
+  readonly alertmanagers?: unknown;
+  readonly webhooks?: unknown;
+  /** `collector.alertEvaluationInterval`. */
+  readonly alertEvaluationIntervalMs?: number;
+  /** `collector.alertResendInterval`. */
+  readonly alertResendIntervalMs?: number;
 }
 
 /** A whole validated spec file. */
