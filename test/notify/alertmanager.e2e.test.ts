@@ -82,24 +82,28 @@ async function until<T>(
   }
 }
 
-/** Traffic to the collector: 10 spans every 100 ms, all 500s while `failing`. */
+/** A route of the test traffic. */
+type Route = { method: string; route: string };
+
+const CHECKOUT_ROUTES: Route[] = [
+  { method: 'POST', route: '/api/orders' },
+  { method: 'GET', route: '/api/orders/:id' },
+];
+
+/** Traffic to the collector: 10 spans every 100 ms over `routes`, all 500s while `failing`. */
 class Traffic {
   failing = false;
   sent = 0;
   private _running = true;
   private readonly _done: Promise<void>;
-  constructor(port: number) {
+  constructor(port: number, routes: Route[] = CHECKOUT_ROUTES) {
     this._done = (async () => {
       const stopAt = Date.now() + 120_000;
       while (this._running && Date.now() < stopAt) {
         const status = this.failing ? 500 : 200;
         const body = otlpJson(
           'checkout',
-          Array.from({ length: 10 }, (_, i) => ({
-            route: i % 2 === 0 ? '/api/orders' : '/api/orders/:id',
-            method: i % 2 === 0 ? 'POST' : 'GET',
-            status,
-          }))
+          Array.from({ length: 10 }, (_, i) => ({ ...routes[i % routes.length], status }))
         );
         const r = await send(port, 'POST', '/v1/traces', body, {
           'content-type': 'application/json',
@@ -278,6 +282,112 @@ describe('notifications through a real Alertmanager', function () {
     assert.deepStrictEqual(
       notifications('/am').map(n => n.status),
       ['firing', 'resolved']
+    );
+  });
+
+  it('should let Alertmanager inhibit the tickets of a paging SLO and silence another, as docs/notifications.md routes them', async () => {
+    const spec = parseSpec(`
+slos:
+  - name: orders-availability
+    service: checkout
+    objective: 90
+    window: 1h
+    sli: { spans: { routes: ["/api/orders*"] }, good: { status: ok } }
+    alerting:
+      tiers:
+        - { severity: page, long: 20s, short: 5s, burnRate: 5 }
+        - { severity: ticket, long: 1m, short: 10s, burnRate: 2 }
+  - name: search-availability
+    service: checkout
+    objective: 90
+    window: 1h
+    sli: { spans: { routes: ["/api/search"] }, good: { status: ok } }
+    alerting:
+      tiers:
+        - { severity: page, long: 20s, short: 5s, burnRate: 5 }
+`);
+    // the docs' routes and inhibit rule, with webhooks instead of PagerDuty and Slack
+    const am = await startAlertmanager(
+      dir,
+      [
+        'route:',
+        `  receiver: tickets`,
+        '  group_by: [alertname, slo_name, severity]',
+        '  group_wait: 1s',
+        '  group_interval: 1s',
+        '  repeat_interval: 1h',
+        '  routes:',
+        '    - { matchers: [alertname="SloErrorBudgetBurn", severity="page"], receiver: pager }',
+        // tickets wait longer for their group: the page of the same SLO arrives within it
+        '    - { matchers: [alertname="SloErrorBudgetBurn", severity="ticket"], receiver: tickets, group_wait: 10s }',
+        'inhibit_rules:',
+        '  - source_matchers: [alertname="SloErrorBudgetBurn", severity="page"]',
+        '    target_matchers: [alertname="SloErrorBudgetBurn", severity="ticket"]',
+        '    equal: [slo_name]',
+        'receivers:',
+        `  - { name: pager, webhook_configs: [ { url: "${receiver.url}/pager", send_resolved: true } ] }`,
+        `  - { name: tickets, webhook_configs: [ { url: "${receiver.url}/tickets", send_resolved: true } ] }`,
+        '',
+      ].join('\n')
+    );
+    servers.push(am);
+    // maintenance on search: a silence, as amtool silence add makes it
+    const silence = await send(
+      am.port,
+      'POST',
+      '/api/v2/silences',
+      JSON.stringify({
+        matchers: [
+          { name: 'slo_name', value: 'search-availability', isRegex: false, isEqual: true },
+        ],
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        createdBy: 'burnrate e2e',
+        comment: 'search maintenance',
+      }),
+      { 'content-type': 'application/json' }
+    );
+    assert.strictEqual(silence.status, 200, silence.body.toString());
+    collector = await startCollector({
+      spec,
+      httpPort: 0,
+      grpcPort: null,
+      metricsPort: null,
+      logger: silentLogger,
+      alertmanagers: [{ url: `http://127.0.0.1:${am.port}` }],
+      alertEvaluationIntervalMs: 500,
+    });
+    traffic = new Traffic(collector.httpPort!, [
+      ...CHECKOUT_ROUTES,
+      { method: 'GET', route: '/api/search' },
+    ]);
+    await sleep(3_000);
+    traffic.failing = true;
+    const page = await until('the orders page', 45_000, () =>
+      notifications('/pager').find(x => x.status === 'firing')
+    );
+    assert.deepStrictEqual(
+      page.alerts.map(a => [a.labels.slo_name, a.labels.severity]),
+      [['orders-availability', 'page']]
+    );
+    // past the tickets' group_wait, with every alert of both SLOs active in Alertmanager
+    await sleep(12_000);
+    const active = JSON.parse((await http(am.port, 'GET', '/api/v2/alerts')).body) as Array<{
+      labels: Record<string, string>;
+      status: { state: string; inhibitedBy: string[]; silencedBy: string[] };
+    }>;
+    const state = (slo: string, severity: string) =>
+      active.find(a => a.labels.slo_name === slo && a.labels.severity === severity)?.status;
+    assert.strictEqual(state('orders-availability', 'page')?.state, 'active');
+    assert.strictEqual(state('orders-availability', 'ticket')?.state, 'suppressed');
+    assert.strictEqual(state('orders-availability', 'ticket')?.inhibitedBy.length, 1);
+    assert.strictEqual(state('search-availability', 'page')?.state, 'suppressed');
+    assert.strictEqual(state('search-availability', 'page')?.silencedBy.length, 1);
+    assert.deepStrictEqual(notifications('/tickets'), [], 'no ticket while the page fires');
+    assert.deepStrictEqual(
+      notifications('/pager').flatMap(n => n.alerts.map(a => a.labels.slo_name)),
+      ['orders-availability'],
+      'nothing from the silenced SLO'
     );
   });
 });
