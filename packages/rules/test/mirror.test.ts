@@ -1,5 +1,11 @@
 import * as assert from 'node:assert';
-import { errorBudgetFraction, parseSpec, SloEngine, type SloSnapshot } from '@burnrate/core';
+import {
+  errorBudgetFraction,
+  parseSpec,
+  SloEngine,
+  type SloSnapshot,
+  type SloSpec,
+} from '@burnrate/core';
 import { stringify } from 'yaml';
 import {
   counterValues,
@@ -209,5 +215,230 @@ slos:
     assert.notStrictEqual(r.status, 0);
     assert.match(r.output, /abs\(slo:burn_rate:rate\{slo_name=\\"mirror\\",slo_window=\\"5m\\"\}/);
     assert.match(r.output, /abs\(slo:sli:ratio/);
+  });
+});
+
+/** One sample interval's events. */
+interface Step {
+  good: number;
+  bad: number;
+}
+
+/** What {@link mirrorRun} compares, and how it ran. */
+interface MirrorRun {
+  status: number | null;
+  output: string;
+  checks: number;
+  firingSeen: number;
+}
+
+/**
+ * Runs one counter history through promtool with the generated rules and through
+ * core's engine (one bucket per sample interval), and compares at every check step
+ * (sample-aligned, so rate() needs no extrapolation): the burn rate of every
+ * window, SLI, remaining budget, time to exhaustion and the firing tiers, to 1e-9.
+ * `restartAfter`: the process restarts after that step — its counters start again
+ * from zero, the engine's windows come back from `exportState`/`importState`.
+ */
+function mirrorRun(options: {
+  spec: SloSpec;
+  stepMs: number;
+  steps: Step[];
+  checkSteps: number[];
+  restartAfter?: number;
+}): MirrorRun {
+  const { spec, stepMs, steps } = options;
+  const slo = spec.slos[0];
+  const name = slo.name;
+  let engine = new SloEngine({ spec, resolutionMs: stepMs });
+  const snaps = new Map<number, SloSnapshot>();
+  const good: number[] = [0];
+  const bad: number[] = [0];
+  let restarted = false;
+  for (let i = 1; i <= steps.length; i++) {
+    const s = steps[i - 1];
+    if (options.restartAfter !== undefined && i === options.restartAfter + 1) {
+      const state = engine.exportState((i - 1) * stepMs);
+      engine = new SloEngine({ spec, resolutionMs: stepMs });
+      engine.importState(JSON.parse(JSON.stringify(state)));
+      restarted = true;
+    }
+    engine.recordCounts(0, i * stepMs, s.good, s.bad, i * stepMs);
+    // the new process exports its counters from zero: Prometheus sees a reset
+    const from = restarted && i === options.restartAfter! + 1;
+    good.push((from ? 0 : good[i - 1]) + s.good);
+    bad.push((from ? 0 : bad[i - 1]) + s.bad);
+    if (options.checkSteps.includes(i)) snaps.set(i, engine.snapshot(i * stepMs)[0]);
+  }
+  // the sample values: a restart shows as the counters falling to the new process's count
+  const values = (cum: number[]) => cum.join(' ');
+  const labelsOf = (extra: string) => `{slo_name="${name}"${extra}}`;
+  const tests: PromqlExprTest[] = [];
+  let firingSeen = 0;
+  const close = (expr: string, value: number, labels: string, at: number): PromqlExprTest => ({
+    expr: `abs(${expr} - (${value})) <= bool ${1e-9 * Math.max(1, Math.abs(value))}`,
+    eval_time: promDuration(at),
+    exp_samples: [{ labels, value: 1 }],
+  });
+  for (const [i, snap] of snaps) {
+    const at = i * stepMs;
+    for (const w of snap.windows) {
+      tests.push(
+        close(
+          `slo:burn_rate:rate${labelsOf(`,slo_window="${w.window}"`)}`,
+          w.burnRate,
+          labelsOf(`, slo_window="${w.window}"`),
+          at
+        )
+      );
+    }
+    tests.push(close(`slo:sli:ratio${labelsOf('')}`, snap.sli, labelsOf(''), at));
+    tests.push(
+      close(`slo:error_budget_remaining:ratio${labelsOf('')}`, snap.remaining, labelsOf(''), at)
+    );
+    const tte = snap.timeToExhaustionMs;
+    tests.push(
+      tte === null || tte === Infinity
+        ? {
+            expr: `slo:time_to_exhaustion:seconds${labelsOf('')} == bool +Inf`,
+            eval_time: promDuration(at),
+            exp_samples: [{ labels: labelsOf(''), value: 1 }],
+          }
+        : close(`slo:time_to_exhaustion:seconds${labelsOf('')}`, tte / 1000, labelsOf(''), at)
+    );
+    const firing = snap.tiers.filter(t => t.firing);
+    firingSeen += firing.length;
+    tests.push({
+      expr: `ALERTS{slo_name="${name}",alertname="SloErrorBudgetBurn"}`,
+      eval_time: promDuration(at),
+      exp_samples: firing.map(t => ({
+        labels: `ALERTS{alertname="SloErrorBudgetBurn", alertstate="firing", severity="${t.tier.severity}", slo_long_window="${promDuration(t.tier.longWindowMs)}", slo_name="${name}", slo_short_window="${promDuration(t.tier.shortWindowMs)}"}`,
+        value: 1,
+      })),
+    });
+  }
+  const series = (outcome: string) =>
+    `slo_events_total{slo_name="${name}", slo_outcome="${outcome}", instance="a", job="checkout"}`;
+  const file = {
+    rule_files: ['rules.yaml'],
+    evaluation_interval: promDuration(stepMs),
+    tests: [
+      {
+        interval: promDuration(stepMs),
+        input_series: [
+          { series: series('good'), values: values(good) },
+          { series: series('bad'), values: values(bad) },
+        ],
+        promql_expr_test: tests,
+      },
+    ],
+  };
+  const dir = tempFiles({
+    'rules.yaml': generateRules(spec),
+    'mirror.test.yaml': stringify(file, { lineWidth: 0 }),
+  });
+  try {
+    return {
+      ...promtool(['test', 'rules', 'mirror.test.yaml'], dir.dir),
+      checks: tests.length,
+      firingSeen,
+    };
+  } finally {
+    dir.cleanup();
+  }
+}
+
+describe('rules mirror @burnrate/core at the edges', () => {
+  describe('a restart', () => {
+    // 28 d at 99.9 %, 5-minute samples for 4 days: a steady 0.2 burn (2 bad in 10,000),
+    // a restart after day 2, a page-worthy hour on day 3
+    const spec = parseSpec(`
+slos:
+  - name: restart
+    objective: 99.9
+    window: 28d
+    sli: { good: { status: ok } }
+`);
+    const STEP = 300_000;
+    const DAY = 288;
+    /** 4 days of 10,000 events per sample, 2 bad, and an hour of 10 % bad on `incidentDay`. */
+    const history = (incidentDay: number) => {
+      const out: Step[] = [];
+      for (let i = 1; i <= 4 * DAY; i++) {
+        const incident = i > incidentDay * DAY && i <= incidentDay * DAY + 12;
+        out.push(incident ? { good: 9_000, bad: 1_000 } : { good: 9_998, bad: 2 });
+      }
+      return out;
+    };
+    const steps = history(3);
+    const R = 2 * DAY;
+
+    it('should show no rate spike: burn rates, budget and alerts equal the restored engine', function () {
+      this.timeout(600_000);
+      const r = mirrorRun({
+        spec,
+        stepMs: STEP,
+        steps,
+        restartAfter: R,
+        checkSteps: [R, R + 1, R + 2, R + 12, R + 72, 3 * DAY + 12, 4 * DAY],
+      });
+      assert.strictEqual(r.status, 0, r.output);
+      assert.ok(r.firingSeen >= 1, `firing: ${r.firingSeen}`);
+    });
+
+    it('should spike if the new process restored a lower lifetime count (what counters from zero avoid)', function () {
+      this.timeout(600_000);
+      // the old collector restored the count of a snapshot 10 minutes old, 2 samples
+      // lower, after an incident on day 1: Prometheus reads the drop as a reset and the
+      // restored lifetime counts (a 2.3x error ratio) as the first 5 minutes' events
+      const before = history(1);
+      const cum = (outcome: 'good' | 'bad', n: number) =>
+        before.slice(0, n).reduce((a, s) => a + s[outcome], 0);
+      const values = (outcome: 'good' | 'bad') => {
+        const v: number[] = [0];
+        for (let i = 1; i <= R + 12; i++)
+          v.push(
+            i <= R ? cum(outcome, i) : cum(outcome, R - 2) + cum(outcome, i) - cum(outcome, R)
+          );
+        return v.join(' ');
+      };
+      const series = (outcome: 'good' | 'bad') => ({
+        series: `slo_events_total{slo_name="restart", slo_outcome="${outcome}", instance="a"}`,
+        values: values(outcome),
+      });
+      const file = {
+        rule_files: ['rules.yaml'],
+        evaluation_interval: '5m',
+        tests: [
+          {
+            interval: '5m',
+            input_series: [series('good'), series('bad')],
+            promql_expr_test: [
+              // 0.2 before the restart, over 2 after it
+              {
+                expr: 'slo:burn_rate:rate{slo_name="restart",slo_window="5m"} > bool 2',
+                eval_time: promDuration(R * STEP),
+                exp_samples: [{ labels: '{slo_name="restart", slo_window="5m"}', value: 0 }],
+              },
+              {
+                expr: 'slo:burn_rate:rate{slo_name="restart",slo_window="5m"} > bool 2',
+                eval_time: promDuration((R + 1) * STEP),
+                exp_samples: [{ labels: '{slo_name="restart", slo_window="5m"}', value: 1 }],
+              },
+            ],
+          },
+        ],
+      };
+      const dir = tempFiles({
+        'rules.yaml': generateRules(spec),
+        'spike.test.yaml': stringify(file, { lineWidth: 0 }),
+      });
+      try {
+        const r = promtool(['test', 'rules', 'spike.test.yaml'], dir.dir);
+        assert.strictEqual(r.status, 0, r.output);
+      } finally {
+        dir.cleanup();
+      }
+    });
   });
 });
