@@ -11,6 +11,7 @@ import {
   nanosOf,
   show,
 } from './json-values';
+import { adjustedCount } from './adjusted-count';
 import { apiSpanKind } from './otlp-fields';
 import { emptyIngestResult, type IngestResult, type SpanSink } from './span-sink';
 
@@ -301,7 +302,7 @@ export class JsonTraceDecoder {
       view._span = this._spans[i];
       view._attributes = this._attributes[i];
       result.accepted++;
-      sink.record(view);
+      sink.record(view, weightOf(this._spans[i]));
     }
   }
 
@@ -371,7 +372,7 @@ export class JsonTraceDecoder {
           view._span = span;
           view._attributes = (span.attributes as Obj[] | undefined) ?? undefined;
           result.accepted++;
-          this._sink.record(view);
+          this._sink.record(view, weightOf(span));
         }
       }
     }
@@ -381,6 +382,12 @@ export class JsonTraceDecoder {
 }
 
 /** What {@link JsonTraceDecoder}'s fast pass returns for a span it does not take. */
+/** The adjusted count a JSON span declares in `traceState` (`ot=th:…`), 1 when none. */
+function weightOf(span: Obj): number {
+  const ts = span.traceState ?? span.trace_state;
+  return typeof ts === 'string' && ts !== '' ? adjustedCount(ts) : 1;
+}
+
 const MALFORMED = '\u0000malformed';
 
 const HEX_ID_RE = /^[0-9a-fA-F]*$/;

@@ -25,10 +25,13 @@ export const SpanSlot = {
   TRACE_ID: 8,
   /** Byte offset of the span's 8-byte `span_id`, −1 when absent or of another length. */
   SPAN_ID: 9,
+  /** Byte range of the span's `trace_state`, −1 when absent or empty. */
+  TRACE_STATE_START: 10,
+  TRACE_STATE_END: 11,
 } as const;
 
 /** Int32 slots per span. */
-export const SPAN_STRIDE = 10;
+export const SPAN_STRIDE = 12;
 
 /**
  * Int32 slots per attribute: key start, key end, value start, value end (−1

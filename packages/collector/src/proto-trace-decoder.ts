@@ -18,6 +18,7 @@ import {
   STATUS_CODE,
 } from './otlp-fields';
 import { AttributeKeys } from './attribute-keys';
+import { adjustedCountAt } from './adjusted-count';
 import { ATTRIBUTE_STRIDE, ProtoSpanBatch, SPAN_STRIDE, SpanSlot } from './proto-span-batch';
 import { ProtoSpanView } from './proto-span-view';
 import { ProtoReader, WireType, wireTypeName } from './proto-wire';
@@ -192,8 +193,9 @@ export class ProtoTraceDecoder {
       view._spanIdAt = spans[o + SpanSlot.SPAN_ID];
       view.endTimeMs = times[2 * i];
       view.durationMs = times[2 * i + 1];
+      const ts = spans[o + SpanSlot.TRACE_STATE_START];
       result.accepted++;
-      sink.record(view);
+      sink.record(view, ts < 0 ? 1 : adjustedCountAt(buf, ts, spans[o + SpanSlot.TRACE_STATE_END]));
     }
   }
 
@@ -403,6 +405,8 @@ export class ProtoTraceDecoder {
     let tooManyAttributes = false;
     let traceId = -1;
     let spanId = -1;
+    let traceStateStart = -1;
+    let traceStateEnd = -1;
     // The cursor is the local `p`; one-byte tags and lengths (nearly all of
     // them) are read inline, the rest through the reader `r`, which also
     // reports wire errors with their byte offsets.
@@ -478,8 +482,21 @@ export class ProtoTraceDecoder {
             if (r.error !== '') break fields;
           }
           break;
-        case TAG_PARENT_SPAN_ID:
         case TAG_TRACE_STATE:
+          // kept as a byte range: read (for the sampling threshold) only when recorded
+          if (p < end && buf[p] < 0x80 && p + 1 + buf[p] <= end) {
+            traceStateStart = p + 1;
+            p = traceStateEnd = p + 1 + buf[p];
+          } else {
+            r.pos = p;
+            traceStateEnd = r.lengthEnd();
+            if (r.error !== '') break fields;
+            traceStateStart = r.pos;
+            p = traceStateEnd;
+          }
+          if (traceStateEnd === traceStateStart) traceStateStart = traceStateEnd = -1;
+          break;
+        case TAG_PARENT_SPAN_ID:
         case TAG_EVENTS:
         case TAG_LINKS:
           if (p < end && buf[p] < 0x80 && p + 1 + buf[p] <= end) p += 1 + buf[p];
@@ -626,6 +643,8 @@ export class ProtoTraceDecoder {
     spans[o + SpanSlot.RESOURCE] = this._serviceSlot;
     spans[o + SpanSlot.TRACE_ID] = traceId;
     spans[o + SpanSlot.SPAN_ID] = spanId;
+    spans[o + SpanSlot.TRACE_STATE_START] = traceStateStart;
+    spans[o + SpanSlot.TRACE_STATE_END] = traceStateEnd;
     const times = batch.times;
     // nanoseconds → milliseconds from the two 32-bit halves (no BigInt)
     times[2 * i] = (endHi * TWO_32 + endLo) / 1e6;

@@ -2,8 +2,11 @@ import type { SpanView } from '@burnrate/core';
 
 /** Where decoded spans go: an `SloEngine`, or anything with its `record`. */
 export interface SpanSink {
-  /** Records one span; the view is only valid during the call. */
-  record(span: SpanView): number;
+  /**
+   * Records one span standing for `weight` spans (its adjusted count under
+   * probability sampling, 1 when unsampled); the view is only valid during the call.
+   */
+  record(span: SpanView, weight?: number): number;
 }
 
 /** What ingesting one export request did. */

@@ -14,9 +14,12 @@ export interface SeenSpan {
 /** A sink that copies what the listed attribute keys read, span by span. */
 export class RecordingSink {
   readonly spans: SeenSpan[] = [];
+  /** The weight (adjusted count) each span was recorded with. */
+  readonly weights: number[] = [];
   constructor(private readonly _keys: readonly string[]) {}
 
-  record(v: SpanView): number {
+  record(v: SpanView, weight = 1): number {
+    this.weights.push(weight);
     const attributes: Record<string, AttributeValue | undefined> = {};
     for (const k of this._keys) attributes[k] = v.attribute(k);
     this.spans.push({

@@ -126,10 +126,11 @@ export class SloEngine {
 
   /**
    * Classifies a finished span against every SLO and records it in the windows
-   * of the SLOs it is eligible for, placed at its end time. Returns the number of
-   * SLOs that counted it.
+   * of the SLOs it is eligible for, placed at its end time. `weight` is how many
+   * spans it stands for (its adjusted count under probability sampling, ≥ 1;
+   * default 1). Returns the number of SLOs that counted it.
    */
-  record(span: SpanView): number {
+  record(span: SpanView, weight = 1): number {
     const spanNumber = ++this._spans;
     let counted = 0;
     try {
@@ -178,12 +179,13 @@ export class SloEngine {
           this._dropped.future++;
           continue;
         }
-        const good = outcome === Outcome.GOOD ? 1 : 0;
-        const reason = state.recordEvent(good, 1 - good);
+        const isGood = outcome === Outcome.GOOD;
+        const good = isGood ? weight : 0;
+        const reason = state.recordEvent(good, weight - good);
         if (reason === undefined) {
           counted++;
           if (this._attribution) {
-            if (good === 1) state.attribution.recordGood(facts, EVENT_TIME);
+            if (isGood) state.attribution.recordGood(facts, EVENT_TIME);
             else this._recordBad(state, facts);
           }
         } else this._dropped[reason]++;
