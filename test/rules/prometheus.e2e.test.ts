@@ -187,6 +187,11 @@ describe('generated rules in a real Prometheus scraping @burnrate/otel', functio
         /burned its error budget at \d+\.\d\dx the sustainable rate over the last 20s/
       );
       assert.match(page.annotations.description, /exhausted in /);
+      // the generated template queries slo_bad_events_total: every failure is on one route
+      assert.match(
+        page.annotations.top_offender,
+        /^GET \/api\/orders\/:id 500 \(status(, version [^)]+)?\): 100% of the bad events$/
+      );
       // 50 % errors over 20 s are needed at 5x of a 10 % budget; with 1 s scrapes and
       // evaluations that takes about 10 s; scrape/evaluation phase and rate() extrapolation
       // move it by a couple of seconds, never down to the 5 s short window alone.
@@ -215,7 +220,7 @@ describe('generated rules in a real Prometheus scraping @burnrate/otel', functio
         }
       }
       console.log(
-        `      page fired ${firedAfterMs} ms into the incident; ${sent} requests sent\n      ${page.annotations.description}`
+        `      page fired ${firedAfterMs} ms into the incident; ${sent} requests sent\n      ${page.annotations.description}\n      top offender: ${page.annotations.top_offender}`
       );
     } finally {
       running = false;

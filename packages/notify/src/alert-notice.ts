@@ -1,6 +1,6 @@
 import type { SloSnapshot } from '@burnrate/core';
 import { formatDuration } from '@burnrate/core';
-import { tierAlertLabels, tierAnnotations } from '@burnrate/rules';
+import { tierAlertLabels, tierAnnotations, type TopOffender } from '@burnrate/rules';
 import type { AlertDetails, AlertNotice, AlertState, Offender } from './types';
 
 /** Seconds to exhaustion as the JSON of `/api/slos` has it: `null` when not burning. */
@@ -37,6 +37,7 @@ export function buildNotice(
       longBurnRate: reading.longBurnRate,
       remaining: snapshot.remaining,
       timeToExhaustionSeconds: tte,
+      topOffender: topOffender(offenders),
     }),
     startsAtMs,
     endsAtMs,
@@ -55,5 +56,24 @@ export function buildNotice(
     offenders,
     summary: details?.summary,
     traceIds: details?.traceIds ?? [],
+  };
+}
+
+/**
+ * The `top_offender` annotation of a message: the first offender, its share
+ * among the offenders listed (the rule's template computes the same over its
+ * long window in Prometheus); null without offenders.
+ */
+function topOffender(offenders: readonly Offender[]): TopOffender | null {
+  const o = offenders[0];
+  if (o === undefined) return null;
+  const total = offenders.reduce((n, x) => n + x.badEvents, 0);
+  return {
+    method: '',
+    route: o.route,
+    code: o.statusCode >= 0 ? o.statusCode : null,
+    reason: null,
+    version: null,
+    share: total > 0 ? o.badEvents / total : 0,
   };
 }

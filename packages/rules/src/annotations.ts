@@ -2,6 +2,7 @@ import { errorBudgetFraction, type AlertTier, type SloDefinition } from '@burnra
 import { formatNumber, matchers, promDuration } from './promql';
 import {
   LABEL_SLO_NAME,
+  METRIC_SLO_BAD_EVENTS_TOTAL,
   LABEL_SLO_WINDOW,
   RECORD_BUDGET_REMAINING,
   RECORD_BURN_RATE,
@@ -25,6 +26,72 @@ export interface TierAlertValues {
   readonly remaining: number;
   /** Seconds until the budget is spent at the 1 h burn rate; `null` or Infinity when not burning. */
   readonly timeToExhaustionSeconds: number | null;
+  /**
+   * The key with the most bad events over the tier's long window (`explain`'s
+   * first offender): printed as the `top_offender` annotation, left out when absent.
+   */
+  readonly topOffender?: TopOffender | null;
+}
+
+/** What the `top_offender` annotation names. */
+export interface TopOffender {
+  /** HTTP method, `''` when none. */
+  readonly method: string;
+  /** `http.route` (or RPC `service/method`). */
+  readonly route: string;
+  /** HTTP status (≥ 100) or gRPC code; null when none. */
+  readonly code: number | null;
+  readonly reason: string | null;
+  readonly version: string | null;
+  /** Share of the bad events (0–1). */
+  readonly share: number;
+}
+
+/** Labels of `slo_bad_events_total` the top-offender query keeps. */
+const OFFENDER_LABELS = [
+  'http_request_method',
+  'http_route',
+  'http_response_status_code',
+  'rpc_grpc_status_code',
+  'slo_failure_reason',
+  'service_version',
+];
+
+/**
+ * The PromQL of the top offender over `range`: the (method, route, code,
+ * reason, version) series of `slo_bad_events_total` with the largest share of
+ * the SLO's bad events, summed across replicas.
+ */
+export function topOffenderQuery(sloName: string, range: string): string {
+  const sel = `${METRIC_SLO_BAD_EVENTS_TOTAL}${matchers({ [LABEL_SLO_NAME]: sloName })}`;
+  return (
+    `topk(1, sum by (${OFFENDER_LABELS.join(', ')}) (increase(${sel}[${range}]))` +
+    ` / scalar(sum(increase(${sel}[${range}]))))`
+  );
+}
+
+/** The `top_offender` text as the template prints it: `GET /api/orders/:id 503 (status, version 1.2.0): 75% of the bad events`. */
+export function topOffenderText(o: TopOffender | null): string {
+  if (o === null) return 'none recorded';
+  const method = o.method !== '' ? `${o.method} ` : '';
+  const code = o.code === null ? '' : o.code >= 100 ? ` ${o.code}` : ` gRPC ${o.code}`;
+  const reason = o.reason ?? '';
+  const version = o.version !== null && o.version !== '' ? `version ${o.version}` : '';
+  const why =
+    reason !== '' || version !== '' ? ` (${[reason, version].filter(Boolean).join(', ')})` : '';
+  return `${method}${o.route}${code}${why}: ${humanizePercentage(o.share)} of the bad events`;
+}
+
+/** The Go template printing {@link topOffenderText} from {@link topOffenderQuery}. */
+function topOffenderTemplate(sloName: string, range: string): string {
+  return (
+    `{{ with query \`${topOffenderQuery(sloName, range)}\` }}{{ range . }}` +
+    `{{ with .Labels.http_request_method }}{{ . }} {{ end }}{{ .Labels.http_route }}` +
+    `{{ with .Labels.http_response_status_code }} {{ . }}{{ end }}` +
+    `{{ with .Labels.rpc_grpc_status_code }} gRPC {{ . }}{{ end }}` +
+    ` ({{ .Labels.slo_failure_reason }}{{ with .Labels.service_version }}, version {{ . }}{{ end }})` +
+    `: {{ .Value | humanizePercentage }} of the bad events{{ end }}{{ else }}none recorded{{ end }}`
+  );
 }
 
 /** Go's `printf "%.4g"` for the numbers templates print (no exponent form needed at these sizes). */
@@ -79,7 +146,9 @@ function percent(ratio: number): string {
 /**
  * Annotations of one tier's alert, in words: the burn rate, the share of the
  * budget the long window consumes at the threshold and at the current rate, the
- * remaining budget and the time to exhaustion; `runbook_url` when the spec has one.
+ * remaining budget and the time to exhaustion; `top_offender`: the route,
+ * code, reason and version with the largest share of the bad events over the
+ * long window ({@link topOffenderQuery}); `runbook_url` when the spec has one.
  * `$value` is the long-window burn rate (the left operand of the alert expression).
  *
  * Without `values` the numbers are Prometheus templates (the generated rules);
@@ -127,6 +196,9 @@ export function tierAnnotations(
       `Budget remaining: ${remainingText}; ` +
       `at the ${hour} burn rate it is exhausted in ${exhaustedText}.`,
   };
+  if (values === undefined) annotations.top_offender = topOffenderTemplate(name, long);
+  else if (values.topOffender !== undefined)
+    annotations.top_offender = topOffenderText(values.topOffender);
   if (slo.alerting.runbook !== undefined) annotations.runbook_url = slo.alerting.runbook;
   return annotations;
 }

@@ -3,6 +3,8 @@ import {
   ALERT_BUDGET_BURN,
   LABEL_SLO_NAME,
   LABEL_SLO_OUTCOME,
+  METRIC_SLO_BAD_EVENTS_TOTAL,
+  METRIC_SLO_ELIGIBLE_EVENTS_TOTAL,
   METRIC_SLO_EVENTS_TOTAL,
   RECORD_BUDGET_REMAINING,
   RECORD_BURN_RATE,
@@ -65,6 +67,15 @@ export interface GrafanaPanel {
 
 const DS = { type: 'prometheus' as const, uid: '${datasource}' };
 const SLO = `${LABEL_SLO_NAME}="$slo"`;
+
+/**
+ * Burn rate by `labels` from the attribution counters:
+ * `(bad / eligible) / (1 − objective)` over the panel's rate interval.
+ */
+function burnBy(labels: string): string {
+  const rate = (metric: string) => `sum by (${labels}) (rate(${metric}{${SLO}}[$__rate_interval]))`;
+  return `${rate(METRIC_SLO_BAD_EVENTS_TOTAL)} / ${rate(METRIC_SLO_ELIGIBLE_EVENTS_TOTAL)} / scalar(1 - max(${RECORD_OBJECTIVE}{${SLO}}))`;
+}
 
 /** A target (one query) of a panel. */
 function target(
@@ -350,6 +361,71 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
             properties: [{ id: 'color', value: { mode: 'fixed', fixedColor: 'red' } }],
           },
         ],
+      }
+    ),
+    panel(
+      'timeseries',
+      'Bad events by route and code',
+      { x: 0, y: 35, w: 24, h: 8 },
+      [
+        target(
+          'A',
+          `sum by (http_request_method, http_route, http_response_status_code, rpc_grpc_status_code, slo_failure_reason) (rate(${METRIC_SLO_BAD_EVENTS_TOTAL}{${SLO}}[$__rate_interval]))`,
+          '{{http_request_method}} {{http_route}} {{http_response_status_code}}{{rpc_grpc_status_code}} {{slo_failure_reason}}'
+        ),
+      ],
+      {
+        unit: 'reqps',
+        custom: {
+          drawStyle: 'line',
+          lineWidth: 1,
+          fillOpacity: 20,
+          stacking: { mode: 'normal' },
+          showPoints: 'never',
+        },
+      },
+      {
+        description:
+          'What burns the budget: bad events per second by route, status code and failure reason (status, latency, attribute:<key>), from slo_bad_events_total. Keys past the per-SLO cap show as one series without route.',
+        options: legend,
+      }
+    ),
+    panel(
+      'timeseries',
+      'Burn rate by route',
+      { x: 0, y: 43, w: 12, h: 8 },
+      [
+        target(
+          'A',
+          burnBy('http_request_method, http_route'),
+          '{{http_request_method}} {{http_route}}'
+        ),
+      ],
+      {
+        unit: 'x',
+        min: 0,
+        custom: { drawStyle: 'line', lineWidth: 1, fillOpacity: 0, showPoints: 'never' },
+      },
+      {
+        description:
+          'Per-route burn rate: bad / eligible events of the route (slo_bad_events_total / slo_eligible_events_total) / (1 − objective). A route far above the others is the one to look at.',
+        options: legend,
+      }
+    ),
+    panel(
+      'timeseries',
+      'Burn rate by version',
+      { x: 12, y: 43, w: 12, h: 8 },
+      [target('A', burnBy('service_version'), '{{service_version}}')],
+      {
+        unit: 'x',
+        min: 0,
+        custom: { drawStyle: 'line', lineWidth: 1, fillOpacity: 0, showPoints: 'never' },
+      },
+      {
+        description:
+          'Burn rate per service.version: a new version burning while the old one does not points at the deploy (burnrate explain says so with both times).',
+        options: legend,
       }
     ),
   ];

@@ -6,7 +6,14 @@ export {
   tierAlertLabels,
   GROUP_PREFIX,
 } from './rule-groups';
-export { tierAnnotations, humanizePercentage, humanizeSeconds } from './annotations';
+export {
+  tierAnnotations,
+  humanizePercentage,
+  humanizeSeconds,
+  topOffenderQuery,
+  topOffenderText,
+} from './annotations';
+export type { TopOffender } from './annotations';
 export type { TierAlertValues } from './annotations';
 export {
   errorRatioExpr,

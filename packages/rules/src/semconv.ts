@@ -8,6 +8,13 @@
 
 /** The `slo.events` counter as rendered by the Prometheus exporter. */
 export const METRIC_SLO_EVENTS_TOTAL = 'slo_events_total';
+/**
+ * The `slo.bad_events` counter as rendered by the Prometheus exporter: bad
+ * events by route, method, status code, failure reason and version.
+ */
+export const METRIC_SLO_BAD_EVENTS_TOTAL = 'slo_bad_events_total';
+/** The `slo.eligible_events` counter: eligible events by route, method and version. */
+export const METRIC_SLO_ELIGIBLE_EVENTS_TOTAL = 'slo_eligible_events_total';
 /** Label carrying the SLO name (`slo.name`). */
 export const LABEL_SLO_NAME = 'slo_name';
 /** Label carrying the event outcome (`slo.outcome`: `good` or `bad`). */

@@ -1,6 +1,11 @@
 import * as assert from 'node:assert';
 import { stringify } from 'yaml';
-import { humanizePercentage, humanizeSeconds, tierAnnotations } from '../src/annotations';
+import {
+  humanizePercentage,
+  humanizeSeconds,
+  tierAnnotations,
+  topOffenderText,
+} from '../src/annotations';
 import { sloRules, tierAlertLabels } from '../src/rule-groups';
 import type { AlertingRule } from '../src/types';
 import { promtool, tempFiles } from './promtool';
@@ -55,6 +60,119 @@ describe('annotations', () => {
     });
   });
 
+  describe('top_offender', () => {
+    it('should name the route, code, reason and version with the largest share of bad events (promtool)', function () {
+      this.timeout(120_000);
+      const slo = windowsSpec().slos.find(s => s.name === 'rolling-28d')!;
+      const tier = slo.alerting.tiers[0];
+      const template = tierAnnotations(slo, tier).top_offender;
+      const long = tier.longWindowMs / 60_000;
+      const series = (labels: Record<string, string>, perMinute: number) => ({
+        series: `slo_bad_events_total{${Object.entries({ slo_name: slo.name, ...labels })
+          .map(([k, v]) => `${k}="${v}"`)
+          .join(',')}}`,
+        values: `0+${perMinute}x${long * 3}`,
+      });
+      const cases: Array<{ input: ReturnType<typeof series>[]; expected: string }> = [
+        {
+          input: [
+            series(
+              {
+                http_request_method: 'POST',
+                http_route: '/api/orders',
+                http_response_status_code: '503',
+                slo_failure_reason: 'status',
+                service_version: '2.4.1',
+              },
+              3
+            ),
+            series(
+              {
+                http_request_method: 'GET',
+                http_route: '/api/search',
+                http_response_status_code: '200',
+                slo_failure_reason: 'latency',
+                service_version: '2.4.1',
+              },
+              1
+            ),
+          ],
+          expected: topOffenderText({
+            method: 'POST',
+            route: '/api/orders',
+            code: 503,
+            reason: 'status',
+            version: '2.4.1',
+            share: 0.75,
+          }),
+        },
+        {
+          input: [
+            series(
+              {
+                http_route: 'shop.Cart/Get',
+                rpc_grpc_status_code: '14',
+                slo_failure_reason: 'status',
+              },
+              2
+            ),
+          ],
+          expected: topOffenderText({
+            method: '',
+            route: 'shop.Cart/Get',
+            code: 14,
+            reason: 'status',
+            version: null,
+            share: 1,
+          }),
+        },
+        { input: [], expected: topOffenderText(null) },
+      ];
+      assert.strictEqual(
+        cases[0].expected,
+        'POST /api/orders 503 (status, version 2.4.1): 75% of the bad events'
+      );
+      assert.strictEqual(
+        cases[1].expected,
+        'shop.Cart/Get gRPC 14 (status): 100% of the bad events'
+      );
+      for (const c of cases) {
+        const rules = {
+          groups: [
+            {
+              name: 'g',
+              rules: [{ alert: 'A', expr: 'vector(1)', annotations: { top_offender: template } }],
+            },
+          ],
+        };
+        const test = {
+          rule_files: ['rules.yaml'],
+          evaluation_interval: '1m',
+          tests: [
+            {
+              interval: '1m',
+              input_series: c.input,
+              alert_rule_test: [
+                {
+                  eval_time: `${long * 2}m`,
+                  alertname: 'A',
+                  exp_alerts: [{ exp_labels: {}, exp_annotations: { top_offender: c.expected } }],
+                },
+              ],
+            },
+          ],
+        };
+        const dir = tempFiles({ 'rules.yaml': stringify(rules), 'test.yaml': stringify(test) });
+        try {
+          const r = promtool(['test', 'rules', 'test.yaml'], dir.dir);
+          assert.strictEqual(r.status, 0, r.output);
+        } finally {
+          dir.cleanup();
+        }
+      }
+    });
+  });
+
   describe('tierAnnotations', () => {
     it('should print the numbers where the rule has templates, in the same text', () => {
       const slo = windowsSpec().slos.find(s => s.name === 'rolling-28d')!;
@@ -64,6 +182,7 @@ describe('annotations', () => {
         longBurnRate: 20.5,
         remaining: 0.75,
         timeToExhaustionSeconds: 3_661,
+        topOffender: null,
       });
       assert.deepStrictEqual(Object.keys(printed), Object.keys(templated));
       assert.strictEqual(printed.runbook_url, templated.runbook_url);

@@ -31,6 +31,9 @@ describe('generateDashboard', () => {
       'Burn rate by window',
       'Alert state',
       'Events: good / bad',
+      'Bad events by route and code',
+      'Burn rate by route',
+      'Burn rate by version',
     ]) {
       assert.ok(titles.includes(t), t);
     }
@@ -59,6 +62,14 @@ describe('generateDashboard', () => {
     assert.ok(!occurrencesOnly.panels.some(p => p.title === 'Bad time slices'));
   });
 
+  it('should compute per-route and per-version burn from the attribution counters', () => {
+    const byVersion = dashboard.panels.find(p => p.title === 'Burn rate by version')!;
+    assert.strictEqual(
+      byVersion.targets[0].expr,
+      'sum by (service_version) (rate(slo_bad_events_total{slo_name="$slo"}[$__rate_interval])) / sum by (service_version) (rate(slo_eligible_events_total{slo_name="$slo"}[$__rate_interval])) / scalar(1 - max(slo:objective:ratio{slo_name="$slo"}))'
+    );
+  });
+
   it('should only read series the rules record (or the raw counters and ALERTS)', () => {
     const recorded = new Set(
       buildRuleGroups(spec)
@@ -72,7 +83,11 @@ describe('generateDashboard', () => {
         assert.ok(names.length > 0, t.expr);
         for (const n of names)
           assert.ok(
-            recorded.has(n) || n === 'slo_events_total' || n === 'ALERTS',
+            recorded.has(n) ||
+              ['slo_events_total', 'slo_bad_events_total', 'slo_eligible_events_total'].includes(
+                n
+              ) ||
+              n === 'ALERTS',
             `${p.title}: ${n}`
           );
       }
