@@ -42,6 +42,11 @@ export {
   burnRateThreshold,
   budgetConsumedAt,
   alertWindows,
+  roundAlertWindow,
+  defaultMinEvents,
+  resolveMinEvents,
+  resolveNoDataAfterMs,
+  DEFAULT_NO_DATA_AFTER_MS,
 } from './tiers';
 export type { TierTemplate } from './tiers';
 export { RollingWindow, DEFAULT_BUCKETS } from './window';

@@ -15,7 +15,8 @@ import type { CompiledSlo } from './classify';
 import { formatDuration, HOUR_MS } from './duration';
 import { SloHistory, type SloHistoryState } from './slo-history';
 import { classifyStatus, type SloStatus } from './status';
-import { alertWindows } from './tiers';
+import { reachesThreshold } from './threshold';
+import { alertWindows, resolveMinEvents } from './tiers';
 import { SliceTracker } from './timeslices';
 import type { AlertTier, Severity, SloDefinition } from './types';
 import { RECORD_TIME, RollingWindow, type RollingWindowState } from './window';
@@ -141,6 +142,8 @@ export class SloState {
   private readonly _history: SloHistory;
   /** Eligible and bad events by route, code, reason and version: what burns the budget. */
   readonly attribution: AttributionLedger;
+  /** `alerting.minEvents`: eligible events a tier's long window needs before it fires. */
+  private readonly _minEvents: number;
 
   /**
    * @param slo the compiled SLO
@@ -187,6 +190,7 @@ export class SloState {
       maxKeys: opts.maxAttributionKeys,
       buckets: opts.attributionBuckets,
     });
+    this._minEvents = resolveMinEvents(def);
     this._history = new SloHistory(def.window.durationMs, this._labels);
   }
 
@@ -374,12 +378,16 @@ export class SloState {
         ? windows[this._hourIndex].burnRate
         : (windows[windows.length - 1]?.burnRate ?? 0);
     const tte = timeToExhaustionMs(remaining, windowMs, burnRate1h);
-    const byLength = new Map(windows.map(w => [w.windowMs, w.burnRate]));
+    const byLength = new Map(windows.map(w => [w.windowMs, w]));
     const firing: Record<Severity, boolean> = { page: false, ticket: false };
     const tiers: TierReading[] = def.alerting.tiers.map((tier, index) => {
-      const longBurnRate = byLength.get(tier.longWindowMs) ?? 0;
-      const shortBurnRate = byLength.get(tier.shortWindowMs) ?? 0;
-      const onNow = longBurnRate >= tier.burnRate && shortBurnRate >= tier.burnRate;
+      const long = byLength.get(tier.longWindowMs);
+      const longBurnRate = long?.burnRate ?? 0;
+      const shortBurnRate = byLength.get(tier.shortWindowMs)?.burnRate ?? 0;
+      const onNow =
+        reachesThreshold(longBurnRate, tier.burnRate) &&
+        reachesThreshold(shortBurnRate, tier.burnRate) &&
+        (long?.eligible ?? 0) >= this._minEvents;
       const on = this._held(index, onNow, tier.holdMs ?? 0, nowMs);
       if (on) firing[tier.severity] = true;
       return { tier, longBurnRate, shortBurnRate, firing: on };

@@ -4,7 +4,13 @@ import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS, parseDuration } from './dur
 import { parseLocalDateTime } from './calendar';
 import { fromOpenSlo, isOpenSloDocument, spreadDocuments } from './openslo';
 import { SpecError, suggest, type SpecIssue } from './spec-error';
-import { budgetConsumedAt, burnRateThreshold, deriveTiers } from './tiers';
+import {
+  budgetConsumedAt,
+  burnRateThreshold,
+  DEFAULT_NO_DATA_AFTER_MS,
+  defaultMinEvents,
+  deriveTiers,
+} from './tiers';
 import type {
   AlertTier,
   AttributeMatcher,
@@ -428,17 +434,44 @@ function checkAlerting(
   c: Checker,
   value: unknown,
   path: string,
-  windowMs: number
+  windowMs: number,
+  target: number | undefined,
+  budgeting: Budgeting | undefined
 ): SloDefinition['alerting'] | undefined {
-  if (value === undefined) return { tiers: deriveTiers(windowMs), defaultTiers: true };
+  const resolved = (
+    tiers: AlertTier[],
+    defaultTiers: boolean,
+    raw: Raw | undefined
+  ): SloDefinition['alerting'] | undefined => {
+    let minEvents: number | undefined;
+    if (raw?.minEvents !== undefined) {
+      const n = raw.minEvents;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+        return c.fail(join(path, 'minEvents'), `must be a whole number ≥ 0, got ${show(n)}`);
+      minEvents = n;
+    } else if (target !== undefined && budgeting !== undefined) {
+      minEvents = defaultMinEvents(target, tiers, budgeting);
+    }
+    let noDataAfterMs = DEFAULT_NO_DATA_AFTER_MS;
+    if (raw?.noDataAfter !== undefined) {
+      const ms = c.duration(raw.noDataAfter, join(path, 'noDataAfter'));
+      if (ms === undefined) return undefined;
+      noDataAfterMs = ms;
+    }
+    const runbook =
+      raw?.runbook === undefined ? undefined : c.string(raw.runbook, join(path, 'runbook'));
+    return { tiers, defaultTiers, runbook, minEvents, noDataAfterMs };
+  };
+  if (value === undefined) return resolved(deriveTiers(windowMs), true, undefined);
   const raw = c.object(value, path);
   if (!raw) return undefined;
-  c.keys(raw, path, ['runbook', 'tiers']);
-  const runbook =
-    raw.runbook === undefined ? undefined : c.string(raw.runbook, join(path, 'runbook'));
-  if (raw.tiers === undefined) return { tiers: deriveTiers(windowMs), defaultTiers: true, runbook };
-  if (!Array.isArray(raw.tiers) || raw.tiers.length === 0) {
-    return c.fail(join(path, 'tiers'), `must be a non-empty list of tiers, got ${show(raw.tiers)}`);
+  c.keys(raw, path, ['runbook', 'tiers', 'minEvents', 'noDataAfter']);
+  if (raw.tiers === undefined) return resolved(deriveTiers(windowMs), true, raw);
+  if (!Array.isArray(raw.tiers)) {
+    return c.fail(
+      join(path, 'tiers'),
+      `must be a list of tiers ([] turns alerting off), got ${show(raw.tiers)}`
+    );
   }
   const tiers: AlertTier[] = [];
   raw.tiers.forEach((t, i) => {
@@ -503,7 +536,7 @@ function checkAlerting(
       ...(holdMs > 0 ? { holdMs } : {}),
     });
   });
-  return { tiers, defaultTiers: false, runbook };
+  return resolved(tiers, false, raw);
 }
 
 function checkLabels(c: Checker, value: unknown, path: string): Record<string, string> {
@@ -556,7 +589,7 @@ function checkSlo(c: Checker, value: unknown, path: string): SloDefinition | und
     );
   }
   const alerting = window
-    ? checkAlerting(c, raw.alerting, join(path, 'alerting'), window.durationMs)
+    ? checkAlerting(c, raw.alerting, join(path, 'alerting'), window.durationMs, target, budgeting)
     : undefined;
   const labels = checkLabels(c, raw.labels, join(path, 'labels'));
   if (!name || target === undefined || !window || !budgeting || !spans || !good || !alerting)

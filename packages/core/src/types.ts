@@ -188,6 +188,18 @@ export interface SloDefinition {
     readonly tiers: readonly AlertTier[];
     /** True when the tiers are the derived default set. */
     readonly defaultTiers: boolean;
+    /**
+     * `alerting.minEvents`: a tier fires only when its long window holds at least
+     * this many eligible events. Filled by the spec validation (given or derived);
+     * read it through `resolveMinEvents`.
+     */
+    readonly minEvents?: number;
+    /**
+     * `alerting.noDataAfter` in milliseconds: without eligible events for this long
+     * the status is `no-data`. Filled by the spec validation (default 1 h); read it
+     * through `resolveNoDataAfterMs`.
+     */
+    readonly noDataAfterMs?: number;
     readonly runbook?: string;
   };
   readonly labels: Readonly<Record<string, string>>;

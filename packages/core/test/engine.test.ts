@@ -265,4 +265,76 @@ slos:
       assert.strictEqual(engine.snapshot()[0].eligible, 1);
     });
   });
+
+  describe('alerting', () => {
+    const one = (alerting: string, objective = '99.9', window = '28d') =>
+      parseSpec(`slos:
+  - name: a
+    objective: ${objective}
+    window: ${window}
+    sli: { spans: { kind: any }, good: { status: ok } }
+${alerting}`);
+    /** `total` spans at NOW, the first `bad` of them 5xx. */
+    const burst = (engine: SloEngine, total: number, bad: number) => {
+      for (let i = 0; i < total; i++)
+        engine.record(http('GET /x', i < bad ? 503 : 200, { endTimeMs: NOW }));
+    };
+
+    it('should not page on one bad event of a handful (default minEvents)', () => {
+      // issue #10: at low traffic one failure fired every tier; 99.9 % at 28 d needs 75 events
+      const engine = new SloEngine({ spec: one(''), clock: clockAt(NOW) });
+      burst(engine, 10, 1);
+      const s = engine.snapshot()[0];
+      assert.strictEqual(s.windows[0].burnRate, 100);
+      assert.deepStrictEqual(s.firing, { page: false, ticket: false });
+    });
+
+    it('should fire on the same events with minEvents: 0', () => {
+      const engine = new SloEngine({
+        spec: one('    alerting: { minEvents: 0 }'),
+        clock: clockAt(NOW),
+      });
+      burst(engine, 10, 1);
+      assert.deepStrictEqual(engine.snapshot()[0].firing, { page: true, ticket: true });
+    });
+
+    it('should fire once the long window holds minEvents eligible events', () => {
+      const spec = one('    alerting: { minEvents: 20 }');
+      const below = new SloEngine({ spec, clock: clockAt(NOW) });
+      burst(below, 19, 10);
+      assert.strictEqual(below.snapshot()[0].firing.page, false);
+      const at = new SloEngine({ spec, clock: clockAt(NOW) });
+      burst(at, 20, 10);
+      assert.strictEqual(at.snapshot()[0].firing.page, true);
+    });
+
+    it('should never fire with tiers: []', () => {
+      const engine = new SloEngine({
+        spec: one('    alerting: { tiers: [] }'),
+        clock: clockAt(NOW),
+      });
+      burst(engine, 100, 100);
+      const s = engine.snapshot()[0];
+      assert.deepStrictEqual(s.tiers, []);
+      assert.deepStrictEqual(s.firing, { page: false, ticket: false });
+      // the 1 h burn rate is still kept (time to exhaustion)
+      assert.deepStrictEqual(
+        s.windows.map(w => [w.window, w.burnRate]),
+        [['1h', 1000]]
+      );
+    });
+
+    it('should fire at exactly the threshold (14.4 = 144 bad of 10,000 at 99.9 %, 30 d)', () => {
+      // (144 / 10000) / 0.001 is 14.399999999999999 in binary floating point
+      const engine = new SloEngine({
+        spec: one('    alerting: { minEvents: 0 }', '99.9', '30d'),
+        clock: clockAt(NOW),
+      });
+      burst(engine, 10_000, 144);
+      const s = engine.snapshot()[0];
+      assert.ok(s.tiers[0].longBurnRate < 14.4);
+      assert.strictEqual(s.tiers[0].tier.burnRate, 14.4);
+      assert.strictEqual(s.tiers[0].firing, true);
+    });
+  });
 });

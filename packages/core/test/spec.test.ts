@@ -167,6 +167,47 @@ slos:
       assert.strictEqual(spec.slos[0].alerting.defaultTiers, false);
     });
 
+    it('should accept tiers: [] and turn alerting off', () => {
+      // issue #10: an empty list was refused, so alerting could not be turned off
+      const spec = parseSpec(BASE.replace('sli:', 'alerting: { tiers: [] }\n    sli:'));
+      assert.deepStrictEqual(spec.slos[0].alerting.tiers, []);
+      assert.strictEqual(spec.slos[0].alerting.defaultTiers, false);
+      assert.strictEqual(spec.slos[0].alerting.minEvents, 0);
+    });
+
+    it('should read alerting.minEvents and alerting.noDataAfter', () => {
+      const spec = parseSpec(
+        BASE.replace('sli:', 'alerting: { minEvents: 20, noDataAfter: 30m }\n    sli:')
+      );
+      assert.strictEqual(spec.slos[0].alerting.minEvents, 20);
+      assert.strictEqual(spec.slos[0].alerting.noDataAfterMs, 30 * 60_000);
+      assert.strictEqual(spec.slos[0].alerting.tiers.length, 4);
+    });
+
+    it('should derive minEvents and default noDataAfter to 1h when omitted', () => {
+      const d = parseSpec(BASE).slos[0];
+      // ceil(1 / (0.001 × 13.44)) = ceil(74.4)
+      assert.strictEqual(d.alerting.minEvents, 75);
+      assert.strictEqual(d.alerting.noDataAfterMs, 3_600_000);
+    });
+
+    it('should name the path and value of a bad minEvents or noDataAfter', () => {
+      assert.deepStrictEqual(
+        issuesOf(BASE.replace('sli:', 'alerting: { minEvents: 2.5 }\n    sli:')),
+        ['slos[0].alerting.minEvents: must be a whole number ≥ 0, got 2.5']
+      );
+      assert.deepStrictEqual(
+        issuesOf(BASE.replace('sli:', 'alerting: { minEvents: -1 }\n    sli:')),
+        ['slos[0].alerting.minEvents: must be a whole number ≥ 0, got -1']
+      );
+      assert.deepStrictEqual(
+        issuesOf(BASE.replace('sli:', 'alerting: { noDataAfter: soon }\n    sli:')),
+        [
+          'slos[0].alerting.noDataAfter: must be a duration such as 300ms, 30s, 5m, 1h, 28d or 4w, got "soon"',
+        ]
+      );
+    });
+
     it('should read timeslices budgeting', () => {
       const spec = parseSpec(
         BASE.replace(

@@ -37,7 +37,7 @@ const RAW_SPEC = {
       name: 'quote-latency',
       service: 'shop',
       objective: 95,
-      window: '7d',
+      window: '28d',
       sli: { spans: { routes: ['GET /quote'] }, good: { latency: '200ms' } },
     },
     {
@@ -61,7 +61,7 @@ const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
  *   T0 − 5 h:     400 good, 4 bad     → 6h, 1d, 3d
  *   T0 − 90 min:  196 good            → 2h and longer
  *   T0 − 3 min:    98 good, 2 bad     → every window
- * quote-latency (objective 0.95: budget fraction 0.05; window 7 d; good ≤ 200 ms)
+ * quote-latency (objective 0.95: budget fraction 0.05; window 28 d; good ≤ 200 ms)
  *   T0 − 4 h:    180 at 50 ms, 20 at 250 ms             → 6h, 1d, 3d
  *   T0 − 10 min:  37 at 50 ms, 1 at 200 ms, 2 at 201 ms → 30m and longer
  * and spans no SLO counts: GET /pay, a client span, another service.
@@ -165,8 +165,8 @@ function assertKnownValues(all: FlatPoint[]): void {
       `quote burn ${w}`
     );
   assert.strictEqual(valueOf(all, 'slo.time_to_exhaustion', quote), 0);
-  // Thresholds at 7 d: page 3.36 (1h & 5m), 1.4 (6h & 30m); ticket 0.7 (1d & 2h), 0.233 (3d & 6h).
-  // Page: 6h 11/6 ≥ 1.4 but 30m 1 < 1.4. Ticket: 1d 11/6 and 2h 1 ≥ 0.7.
+  // Thresholds at 28 d: page 13.44 (1h & 5m), 5.6 (6h & 30m); ticket 2.8 (1d & 2h), 0.933 (3d & 6h).
+  // Page: 6h 11/6 < 5.6. Ticket: 3d and 6h 11/6 ≥ 0.933 (minEvents ⌈1 / (0.05 × 13.44)⌉ = 2 ≤ 240).
   assert.strictEqual(valueOf(all, 'slo.alert.firing', { ...quote, 'slo.severity': 'page' }), 0);
   assert.strictEqual(valueOf(all, 'slo.alert.firing', { ...quote, 'slo.severity': 'ticket' }), 1);
   assert.strictEqual(valueOf(all, 'slo.events', { ...quote, 'slo.outcome': 'good' }), 218);

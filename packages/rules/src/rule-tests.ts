@@ -189,7 +189,10 @@ export function generateRuleTests(
       eval_time: at(baseline + k),
       exp_samples: [],
     }));
-    if (blip > 0 && 2 * tier.shortWindowMs <= tier.longWindowMs) {
+    // The short window then burns at about blip / (short window's events + blip): checked
+    // only when that clears the threshold by 10 % (windows rounded to whole minutes can be
+    // too close for it, 2 m / 1 m).
+    if (blip > 0 && blip / (shortSteps * n0 + blip) >= 1.1 * thresholdRatio) {
       checks.unshift({
         expr: `${RECORD_BURN_RATE}${labelText({ [LABEL_SLO_NAME]: name, [LABEL_SLO_WINDOW]: short })} >= bool ${formatNumber(tier.burnRate)}`,
         eval_time: at(baseline + 1),

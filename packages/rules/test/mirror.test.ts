@@ -36,6 +36,13 @@ slos:
     objective: 99.5
     window: 7d
     sli: { good: { status: ok } }
+    # the Workbook's windows unscaled (5 m samples cannot measure the 1 m window of the 7 d defaults)
+    alerting:
+      tiers:
+        - { severity: page, long: 1h, short: 5m, budget: 2 }
+        - { severity: page, long: 6h, short: 30m, budget: 5 }
+        - { severity: ticket, long: 1d, short: 2h, budget: 10 }
+        - { severity: ticket, long: 3d, short: 6h, budget: 10 }
 `);
   const target = spec.slos[0].target;
   const STEP_MS = 300_000; // promtool's query engine loads at most 10,000 samples: 2 × 7 d / 5 min fits

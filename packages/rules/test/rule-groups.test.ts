@@ -68,34 +68,18 @@ describe('buildRuleGroups', () => {
     assert.deepStrictEqual(windows('custom-tiers'), ['2m', '10m', '30m', '1h', '2h', '12h', '14d']);
   });
 
-  it('should scale the alert windows of SLO windows under 7d into valid Prometheus durations', () => {
-    // 1d / 28d = 1/28: 5m → 10.714 s, 30m → 64.286 s, 1h → 128.571 s, … 3d → 2.571 h
+  it('should scale the alert windows of SLO windows under 28d into whole minutes', () => {
+    // 1d / 28d = 1/28, rounded to whole minutes, at least 1: 5m → 1m, 30m → 1m, 1h → 2m, 2h → 4m,
+    // 6h → 13m, 1d → 51m, 3d → 154m; 1h for the time to exhaustion; 1d the SLO window
     const day = records(file, 'short-1d', 'slo:error_ratio:rate').map(r => r.labels.slo_window);
-    assert.deepStrictEqual(day, [
-      '10s714ms',
-      '1m4s286ms',
-      '2m8s571ms',
-      '4m17s143ms',
-      '12m51s429ms',
-      '51m25s714ms',
-      '1h',
-      '2h34m17s143ms',
-      '1d',
-    ]);
-    // 1h / 28d = 1/672: 5m → 446 ms, 1h → 5.357 s; 1h itself is the SLO window and recorded once
+    assert.deepStrictEqual(day, ['1m', '2m', '4m', '13m', '51m', '1h', '2h34m', '1d']);
+    // 1h / 28d = 1/672: every short window and the 1h, 6h long ones round to 1m, 1d → 2m, 3d → 6m;
+    // 1h itself is the SLO window and recorded once
     const hour = records(file, 'short-1h', 'slo:error_ratio:rate').map(r => r.labels.slo_window);
-    assert.deepStrictEqual(hour, [
-      '446ms',
-      '2s679ms',
-      '5s357ms',
-      '10s714ms',
-      '32s143ms',
-      '2m8s571ms',
-      '6m25s714ms',
-      '1h',
-    ]);
-    const expr = records(file, 'short-1h', 'slo:error_ratio:rate')[0].expr;
-    assert.ok(expr.includes('[446ms]'), expr);
+    assert.deepStrictEqual(hour, ['1m', '2m', '6m', '1h']);
+    // 7d / 28d = 1/4: 5m → 1m (1.25), 30m → 8m (7.5), 1h → 15m, 2h → 30m, 6h → 1h30m, 1d → 6h, 3d → 18h
+    const week = records(file, 'rolling-7d', 'slo:error_ratio:rate').map(r => r.labels.slo_window);
+    assert.deepStrictEqual(week, ['1m', '8m', '15m', '30m', '1h', '1h30m', '6h', '18h', '7d']);
   });
 
   it('should derive the alert thresholds from the window, never copy them', () => {
@@ -106,7 +90,8 @@ describe('buildRuleGroups', () => {
     // DESIGN.md: 2 % / 1 h, 5 % / 6 h, 10 % / 1 d, 10 % / 3 d of the budget
     assert.deepStrictEqual(thresholds('rolling-28d'), [13.44, 5.6, 2.8, 0.933333333333333]);
     assert.deepStrictEqual(thresholds('rolling-30d'), [14.4, 6, 3, 1]);
-    assert.deepStrictEqual(thresholds('rolling-7d'), [3.36, 1.4, 0.7, 0.233333333333333]);
+    // under 28 d the windows scale and the thresholds keep their 28 d values (issue #10: 7 d gave 0.7 and 0.233)
+    assert.deepStrictEqual(thresholds('rolling-7d'), [13.44, 5.6, 2.8, 0.933333333333333]);
     assert.deepStrictEqual(thresholds('rolling-90d'), [43.2, 18, 9, 3]);
     // a 1 d SLO pages on 2 % of its budget just as a 28 d one: the same 13.44 over scaled windows
     assert.deepStrictEqual(thresholds('short-1d'), [13.44, 5.6, 2.8, 0.933333333333333]);

@@ -42,17 +42,19 @@ describe('generateRuleTests', () => {
     this.timeout(600_000); // ~40 promtool files: ~10 s alone, minutes on a loaded machine
     const r = runGenerated(ALL);
     assert.strictEqual(r.status, 0, r.output);
-    // 4 default tiers × 7 SLOs + 3 custom tiers, each file also holding a blip test; one
-    // slices file for the timeslices SLO; + one idle file per SLO
-    assert.strictEqual(r.tests.length, 4 * 7 + 3 + 1 + 9);
+    // 4 default tiers × 6 SLOs, 3 for short-1h (two of its page tiers round to the same 1m/1m
+    // windows; the lower threshold is kept) + 3 custom tiers, each file also holding a blip
+    // test; one slices file for the timeslices SLO; + one idle file per SLO
+    assert.strictEqual(r.tests.length, 4 * 6 + 3 + 3 + 1 + 9);
     assert.strictEqual(r.output.match(/SUCCESS/g)?.length, r.tests.length);
   });
 
-  it('should catch a threshold copied from a 30d SLO into a 7d one (under-paging)', () => {
-    // 14.4 instead of the derived 3.36: the incident at 2 × 3.36 must then fail to page
-    const r = runGenerated(['rolling-7d'], rules => rules.split('>= 3.36').join('>= 14.4'));
+  it('should catch a page threshold 4x too high on a 7d SLO (under-paging)', () => {
+    // 53.76 instead of 13.44 (the 28 d threshold over windows scaled to 15m/1m): the
+    // incident at 2 × 13.44 must then fail to page
+    const r = runGenerated(['rolling-7d'], rules => rules.split('>= 13.44').join('>= 53.76'));
     assert.notStrictEqual(r.status, 0);
-    assert.match(r.output, /FAILED:\s+expr: "ALERTS\{.*slo_long_window=\\"1h\\".*time: 1h36m/);
+    assert.match(r.output, /FAILED:\s+expr: "ALERTS\{.*slo_long_window=\\"15m\\".*time: 24m12s/);
   });
 
   it('should catch an alert that ignores the long window (a blip would page)', () => {
