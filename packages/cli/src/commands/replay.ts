@@ -1,4 +1,4 @@
-import { humanizeDuration, parseReplayCsv, replay } from '@burnrate/core';
+import { humanizeDuration, parseReplayCsv, replay, SCALE_BELOW_MS } from '@burnrate/core';
 import { CliError, percent, table, toJson, UsageError, type CliIo } from '../io';
 import { readInput } from '../spec-file';
 import { parseObjective, parseWindow } from './budget';
@@ -71,7 +71,11 @@ export function replayCommand(options: ReplayCommandOptions, io: CliIo): number 
     `  tiers:      ${result.tiers.map(t => `${t.severity} ${Number(t.burnRate.toFixed(3))}x ${t.long}/${t.short}`).join(', ')}`,
   ];
   const rounded = result.tiers.filter(t => t.exact !== undefined);
-  if (rounded.length > 0) {
+  if (rounded.length === 0 && windowMs < SCALE_BELOW_MS) {
+    lines.push(
+      `              alert windows scaled by ${result.window}/28d and rounded to whole minutes (at least 1m); thresholds as at 28d`
+    );
+  } else if (rounded.length > 0) {
     lines.push(
       `              alert windows rounded to whole minutes (rows are per minute): ${rounded
         .map(t => `${t.exact!.long}/${t.exact!.short} -> ${t.long}/${t.short}`)
