@@ -16,7 +16,7 @@ slos:
   - name: mix
     service: checkout
     objective: 99
-    window: 7d
+    window: 28d
     sli:
       spans: { kind: server }
       good:
@@ -174,7 +174,7 @@ describe('AttributionLedger', () => {
       const traffic = makeTraffic(5000, 7, NOW - 3 * 3_600_000, NOW);
       feed(engine, clock, traffic);
       const reading = engine.states[0].readAttribution(NOW);
-      assert.deepStrictEqual(reading.windows, ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '7d']);
+      assert.deepStrictEqual(reading.windows, ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '28d']);
       const expected = tally(traffic, reading.windowsMs, NOW, 60);
       const got = new Map(reading.rows.map(r => [rowKey(r), { total: r.total, counts: r.counts }]));
       assert.strictEqual(reading.rows.filter(r => r.overflow).length, 0);
