@@ -221,10 +221,11 @@ export class AttributionLedger {
   }
 
   /**
-   * Counts one good event of the span in `facts` at the time in `time[0]`.
-   * Allocates only for a key not seen before (up to the cap).
+   * Counts `weight` good events (the span's adjusted count, default 1) of the
+   * span in `facts` at the time in `time[0]`. Allocates only for a key not
+   * seen before (up to the cap).
    */
-  recordGood(facts: SpanFacts, time: Float64Array): void {
+  recordGood(facts: SpanFacts, time: Float64Array, weight = 1): void {
     const entry = this._entry(facts);
     let row: number;
     if (entry === undefined) row = OVERFLOW_GOOD;
@@ -232,14 +233,14 @@ export class AttributionLedger {
       row = entry.good;
       if (row < 0) row = entry.good = this._addRow(facts, 'good', -1, -1, time);
     }
-    this._count(row, time);
+    this._count(row, time, weight);
   }
 
   /**
-   * Counts one bad event: `code` is the HTTP status (else the gRPC code, -1),
-   * `reason` an index into {@link reasons}. Keeps its trace and span ids.
+   * Counts `weight` bad events: `code` is the HTTP status (else the gRPC code,
+   * -1), `reason` an index into {@link reasons}. Keeps its trace and span ids.
    */
-  recordBad(facts: SpanFacts, code: number, reason: number, time: Float64Array): void {
+  recordBad(facts: SpanFacts, code: number, reason: number, time: Float64Array, weight = 1): void {
     const entry = this._entry(facts);
     let row: number;
     if (entry === undefined) row = OVERFLOW_BAD;
@@ -254,7 +255,7 @@ export class AttributionLedger {
         entry.lastBadRow = row;
       }
     }
-    this._count(row, time);
+    this._count(row, time, weight);
     const view = facts.view;
     const traceId = view.traceId;
     if (typeof traceId === 'string' && traceId.length > 0) {
@@ -276,18 +277,18 @@ export class AttributionLedger {
     }
   }
 
-  private _count(row: number, time: Float64Array): void {
+  private _count(row: number, time: Float64Array, n: number): void {
     const t = time[0];
-    this._total[row]++;
+    this._total[row] += n;
     if (t >= this._pendingStartMs && t < this._pendingEndMs) {
-      this._pending[row]++;
+      this._pending[row] += n;
       this._anyPending = true;
       return;
     }
-    this._countSlow(row, time);
+    this._countSlow(row, time, n);
   }
 
-  private _countSlow(row: number, time: Float64Array): void {
+  private _countSlow(row: number, time: Float64Array, n: number): void {
     const t = time[0];
     if (this._pendingMs > 0) {
       const idx = Math.floor(t / this._pendingMs);
@@ -296,13 +297,13 @@ export class AttributionLedger {
         this._flush();
         this._pendingStartMs = start;
         this._pendingEndMs = start + this._pendingMs;
-        this._pending[row]++;
+        this._pending[row] += n;
         this._anyPending = true;
         return;
       }
     }
     const w = this._windows;
-    for (let i = 0; i < w.length; i++) w[i].add(row, t, 1);
+    for (let i = 0; i < w.length; i++) w[i].add(row, t, n);
   }
 
   /** Moves the pending counts into every ring. */

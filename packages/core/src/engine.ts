@@ -185,8 +185,8 @@ export class SloEngine {
         if (reason === undefined) {
           counted++;
           if (this._attribution) {
-            if (isGood) state.attribution.recordGood(facts, EVENT_TIME);
-            else this._recordBad(state, facts);
+            if (isGood) state.attribution.recordGood(facts, EVENT_TIME, weight);
+            else this._recordBad(state, facts, weight);
           }
         } else this._dropped[reason]++;
       }
@@ -198,10 +198,10 @@ export class SloEngine {
   }
 
   /** Cold path: a counted bad event goes to the ledger with its status code and failure reason. */
-  private _recordBad(state: SloState, facts: SpanFacts): void {
+  private _recordBad(state: SloState, facts: SpanFacts, weight: number): void {
     const http = facts.httpStatus();
     const code = http >= 0 ? http : facts.rpcCode();
-    state.attribution.recordBad(facts, code, state.slo.failureReason(facts), EVENT_TIME);
+    state.attribution.recordBad(facts, code, state.slo.failureReason(facts), EVENT_TIME, weight);
   }
 
   /**

@@ -207,6 +207,32 @@ describe('AttributionLedger', () => {
       assert.strictEqual(last, snap.eligible);
     });
 
+    it("should count a sampled span's adjusted count, as the SLO windows do", () => {
+      const clock = clockAt(NOW);
+      const engine = new SloEngine({ spec: SPEC, clock });
+      const s = (code: number) =>
+        span({
+          endTimeMs: NOW,
+          attributes: {
+            'http.route': '/a',
+            'http.response.status_code': code,
+            'app.payload.valid': true,
+          },
+        });
+      engine.record(s(200), 10);
+      engine.record(s(503), 4);
+      const r = engine.states[0].readAttribution(NOW);
+      assert.deepStrictEqual(
+        r.rows.map(x => [x.outcome, x.total, x.counts[0]]),
+        [
+          ['good', 10, 10],
+          ['bad', 4, 4],
+        ]
+      );
+      const snap = engine.snapshot(NOW)[0];
+      assert.deepStrictEqual([snap.totals.good, snap.totals.bad], [10, 4]);
+    });
+
     it('should forget events older than each window', () => {
       const clock = clockAt(NOW);
       const engine = new SloEngine({ spec: SPEC, clock });
