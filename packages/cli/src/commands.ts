@@ -6,6 +6,7 @@ import { dashboardCommand, rulesCommand } from './commands/rules';
 import { exportCommand } from './commands/export';
 import { replayCommand } from './commands/replay';
 import { explainCommand } from './commands/explain';
+import { reportCommand } from './commands/report';
 import { DEFAULT_STATUS_URL, gateCommand, statusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
 
@@ -286,6 +287,87 @@ Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
         io
       );
     },
+  },
+  {
+    name: 'report',
+    summary: 'SLO report for a period (compliance, budget per week, alerts, burn statistics)',
+    synopsis:
+      '--period 7d|28d|30d|month (--url URL | --prometheus URL --spec FILE | --input CSV --spec FILE) [-o report.html|report.md]',
+    flags: {
+      period: {
+        type: 'string',
+        short: 'p',
+        value: 'PERIOD',
+        help: '7d, 28d (default), 30d, or month (the last whole calendar month, UTC)',
+      },
+      url: {
+        type: 'string',
+        value: 'URL',
+        help: 'a running collector (its history of every SLO), e.g. http://127.0.0.1:4318',
+      },
+      prometheus: {
+        type: 'string',
+        value: 'URL',
+        help: 'a Prometheus server evaluating the generated rules (query_range)',
+      },
+      input: {
+        type: 'string',
+        short: 'i',
+        value: 'CSV',
+        help: 'replay per-minute events (timestamp,total,bad) of one SLO of --spec',
+      },
+      spec: {
+        type: 'string',
+        short: 's',
+        value: 'FILE',
+        help: 'the spec (needed with --prometheus and --input)',
+      },
+      slo: {
+        type: 'string',
+        value: 'NAME',
+        help: 'report only this SLO (with --input: which SLO the CSV is)',
+      },
+      end: {
+        type: 'string',
+        value: 'TIME',
+        help: "end of the period, ISO 8601 (default: now, or the CSV's last minute)",
+      },
+      out: {
+        type: 'string',
+        short: 'o',
+        value: 'FILE',
+        help: 'write to FILE; .html gives HTML, anything else Markdown',
+      },
+      format: {
+        type: 'string',
+        short: 'f',
+        value: 'FORMAT',
+        help: 'markdown, html or json (default from -o, else markdown)',
+      },
+      token: {
+        type: 'string',
+        value: 'TOKEN',
+        help: "the collector's bearer token (default BURNRATE_TOKEN)",
+      },
+    },
+    details:
+      'HTML is one self-contained file (inline style and SVG charts, no script): it can be mailed.\nA progress bar on a terminal while querying.\nExit: 0; 1 when a source does not answer or a file is missing; 2 on a bad flag.\nExample: burnrate report --period month --url http://127.0.0.1:4318 -o report.html',
+    run: ({ values }, io) =>
+      reportCommand(
+        {
+          period: str(values.period),
+          url: str(values.url),
+          prometheus: str(values.prometheus),
+          input: str(values.input),
+          spec: str(values.spec),
+          slo: str(values.slo),
+          end: str(values.end),
+          out: str(values.out),
+          format: str(values.format),
+          token: str(values.token),
+        },
+        io
+      ),
   },
   {
     name: 'gate',

@@ -106,6 +106,21 @@ export {
 } from './slo-history';
 export type { SloHistoryState, SloHistorySeries, HistorySample } from './slo-history';
 export { HistoryRing, HISTORY_STATUSES } from './history-ring';
+export {
+  periodReport,
+  reportPeriod,
+  periodSeriesFromHistory,
+  REPORT_PERIODS,
+} from './period-report';
+export type {
+  PeriodSeries,
+  ReportPeriod,
+  SloPeriodReport,
+  WeekReport,
+  AlertIntervalReport,
+  BurnStats,
+  WeekdayReport,
+} from './period-report';
 export type { HistoryReading, HistorySeries, HistoryRingState } from './history-ring';
 export type {
   SloSnapshot,
