@@ -10,6 +10,11 @@ export interface ReadBodyOptions {
   gzip: boolean;
   /** Budget of bytes in flight; every byte received or inflated is reserved in it. */
   budget: InFlightBudget;
+  /**
+   * Checks each chunk of the (inflated) body as it arrives: '' to go on, else
+   * why the body is refused (400, at once, the rest unread).
+   */
+  check?: (chunk: Buffer) => string;
 }
 
 /** Why a body was not read: an HTTP status (0: the client went away) and a message. */
@@ -77,6 +82,10 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
       if (!budget.reserve(holder, chunk.length)) {
         return fail(429, `too many bytes in flight (limit ${budget.limitBytes}); retry later`);
       }
+      if (!options.gzip && options.check !== undefined) {
+        const refused = options.check(chunk);
+        if (refused !== '') return fail(400, refused);
+      }
       chunks.push(chunk);
     };
     const complete = () => {
@@ -103,6 +112,13 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
             413,
             `the request body is larger than ${limitBytes} bytes after decompression`
           );
+        }
+        if (options.check !== undefined) {
+          const refused = options.check(c);
+          if (refused !== '') {
+            g.destroy();
+            return fail(400, refused);
+          }
         }
         if (overBudget) return;
         if (!budget.reserve(holder, c.length)) {

@@ -244,6 +244,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     budget,
     metrics,
     maxBodyBytes,
+    idleTimeoutMs,
     token: options.token,
     logger,
     isReady: () => ready,

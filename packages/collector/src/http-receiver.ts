@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerTokenMatches } from './auth';
 import { readBody } from './body-reader';
+import { JsonBoundsChecker } from './json-limits';
 import {
   encodeExportResponseJson,
   encodeExportResponseProto,
@@ -115,7 +116,13 @@ export class HttpReceiver {
         `the request body is larger than ${ctx.maxBodyBytes} bytes`
       );
     }
-    const body = await readBody(req, { limitBytes: ctx.maxBodyBytes, gzip, budget: ctx.budget });
+    const checker = json ? new JsonBoundsChecker() : undefined;
+    const body = await readBody(req, {
+      limitBytes: ctx.maxBodyBytes,
+      gzip,
+      budget: ctx.budget,
+      check: checker !== undefined ? chunk => checker.write(chunk) : undefined,
+    });
     if (!body.ok) {
       if (body.status === 0) {
         // the client went away: nobody to answer, and not a malformed request
@@ -133,7 +140,7 @@ export class HttpReceiver {
     }
     let result;
     try {
-      result = json ? ctx.json.ingest(body.body) : ctx.proto.ingest(body.body);
+      result = json ? ctx.json.ingest(body.body, true) : ctx.proto.ingest(body.body);
     } finally {
       ctx.budget.close(body.holder);
     }
@@ -184,8 +191,13 @@ export class HttpReceiver {
     this._ctx.metrics.countRequest('http', String(httpStatus));
     res.statusCode = httpStatus;
     res.setHeader('Content-Type', json ? JSON_TYPE : PROTOBUF);
-    closeIfBodyPending(req, res);
-    res.end(json ? encodeStatusJson(code, message) : encodeStatusProto(code, message));
+    afterBody(
+      req,
+      res,
+      () => res.end(json ? encodeStatusJson(code, message) : encodeStatusProto(code, message)),
+      this._ctx.idleTimeoutMs,
+      httpStatus !== 408 && httpStatus !== 429
+    );
   }
 
   private _text(
@@ -197,26 +209,73 @@ export class HttpReceiver {
   ): void {
     res.statusCode = status;
     res.setHeader('Content-Type', type);
-    closeIfBodyPending(req, res);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    afterBody(
+      req,
+      res,
+      () => res.end(req.method === 'HEAD' ? undefined : body),
+      this._ctx.idleTimeoutMs
+    );
   }
 }
 
-/** How long a refused client may go on sending after its answer before its socket is destroyed. */
-const LINGER_MS = 1_000;
+/** How long a refused client may take to send the rest of its body. */
+const DRAIN_DEADLINE_MS = 10_000;
+/** Most bytes of a refused body read and discarded (so that the client can read the answer) before the socket is destroyed. */
+const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
 
 /**
- * When the request's body was not (fully) read, answers with `Connection:
- * close`, discards what still comes, and destroys the socket shortly after
- * the answer, so that a refused or stalled client cannot keep the connection
- * busy. A request without a body (a GET) keeps its connection alive.
+ * Calls `answer` once the request's body is over. When it was not (fully)
+ * read, the rest is read and discarded first and the answer carries
+ * `Connection: close`: a client that writes its whole body before reading
+ * gets the answer, not a reset (Node closes the socket as soon as a `close`
+ * answer is written). A client that pauses for `lingerMs` (the idle timeout), or sends
+ * more than {@link MAX_DISCARD_BYTES}, or takes more than
+ * {@link DRAIN_DEADLINE_MS}, has its socket destroyed unanswered. Stalled
+ * and evicted requests (408, 429: `drain` false) are answered at once. A
+ * request without a body (a GET) keeps its connection alive.
  */
-function closeIfBodyPending(req: IncomingMessage, res: ServerResponse): void {
-  if (req.complete || !hasBody(req)) return;
+function afterBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: () => void,
+  lingerMs: number,
+  drain = true
+): void {
+  if (req.complete || !hasBody(req)) return answer();
   res.setHeader('Connection', 'close');
-  req.resume();
+  if (!drain) {
+    // a stalled or evicted request: answer now, Node closes the socket after it
+    req.resume();
+    return answer();
+  }
   const socket = req.socket;
-  res.once('finish', () => setTimeout(() => socket.destroy(), LINGER_MS).unref());
+  const deadline = setTimeout(() => socket.destroy(), DRAIN_DEADLINE_MS);
+  deadline.unref();
+  let discarded = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => socket.destroy(), lingerMs);
+    timer.unref();
+  };
+  arm();
+  req.on('data', (c: Buffer) => {
+    discarded += c.length;
+    if (discarded > MAX_DISCARD_BYTES) {
+      clearTimeout(timer);
+      socket.destroy();
+    } else arm();
+  });
+  req.once('end', () => {
+    clearTimeout(timer);
+    clearTimeout(deadline);
+    answer();
+  });
+  socket.once('close', () => {
+    clearTimeout(timer);
+    clearTimeout(deadline);
+  });
+  req.resume();
 }
 
 /** Whether a request announces a body (chunked, or a non-zero Content-Length). */

@@ -1,4 +1,5 @@
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@burnrate/core';
+import { checkJsonBounds, clipMessage } from './json-limits';
 import { JsonSpanView } from './json-span-view';
 import {
   checkAnyValue,
@@ -85,16 +86,25 @@ export class JsonTraceDecoder {
     this._sink = sink;
   }
 
-  /** Checks, then records every usable span of `body` (UTF-8 JSON). Never throws. */
-  ingest(body: Uint8Array): IngestResult {
+  /**
+   * Checks, then records every usable span of `body` (UTF-8 JSON). Never
+   * throws. The bounds of `json-limits.ts` are checked first, unless the
+   * caller did so while the body arrived (`boundsChecked`).
+   */
+  ingest(body: Uint8Array, boundsChecked = false): IngestResult {
     const result = emptyIngestResult();
     if (body.length === 0) return result;
     this._result = result;
+    const bound = boundsChecked ? '' : checkJsonBounds(body);
+    if (bound !== '') {
+      result.error = bound;
+      return result;
+    }
     let doc: unknown;
     try {
       doc = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
     } catch (e) {
-      result.error = `invalid JSON: ${(e as Error).message}`;
+      result.error = clipMessage(`invalid JSON: ${(e as Error).message}`);
       return result;
     }
     try {
@@ -114,7 +124,7 @@ export class JsonTraceDecoder {
       result.spans = 0;
       result.rejected = 0;
       result.rejectMessage = '';
-      result.error = this._check(doc, result);
+      result.error = clipMessage(this._check(doc, result));
       if (result.error !== '') {
         result.spans = 0;
         result.rejected = 0;
@@ -123,7 +133,7 @@ export class JsonTraceDecoder {
       }
       this._record(doc as Obj, result);
     } catch (e) {
-      result.error = `cannot decode the request: ${(e as Error).message}`;
+      result.error = clipMessage(`cannot decode the request: ${(e as Error).message}`);
     } finally {
       this._release();
     }

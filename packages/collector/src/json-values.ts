@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@burnrate/core';
 import { arrayElement, toJsonText, type PlainValue } from './any-value';
+import { shortInteger } from './json-limits';
 
 /**
  * OTLP/JSON value rules (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding):
@@ -28,6 +29,8 @@ const HEX_RE = /^[0-9a-fA-F]*$/;
 export function checkInt64(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? '' : `expected an integer, got ${v}`;
   if (typeof v === 'string' && INT_RE.test(v)) {
+    // 2^64 has 20 digits: anything longer is out of range, refused before BigInt
+    if (!shortInteger(v, 20)) return `integer out of range: ${show(v)}`;
     const n = BigInt(v);
     return n >= -(2n ** 63n) && n < 2n ** 64n ? '' : `integer out of range: ${v}`;
   }
@@ -48,7 +51,12 @@ export function int64Of(v: unknown): number | bigint {
 export function nanosOf(v: unknown): bigint {
   if (v === undefined || v === null) return 0n;
   if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? BigInt(v) : -1n;
-  if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v);
+  if (typeof v === 'string' && /^\d+$/.test(v)) {
+    // a uint64 has at most 20 digits: anything longer is invalid, refused before BigInt
+    if (!shortInteger(v, 20)) return -1n;
+    const n = BigInt(v);
+    return n < 2n ** 64n ? n : -1n;
+  }
   return -1n;
 }
 
@@ -182,8 +190,16 @@ export function jsonAnyValue(v: unknown): AttributeValue {
   return toJsonText(p);
 }
 
-/** Short text of a JSON value for error messages. */
+/** Short text of a JSON value for error messages: never more than 40 characters, whatever its size. */
 export function show(v: unknown): string {
+  if (typeof v === 'string' && v.length > 40)
+    return `${JSON.stringify(v.slice(0, 36)).slice(0, -1)}...`;
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : `an array of ${v.length}`;
+  if (typeof v === 'object' && v !== null) {
+    let n = 0;
+    for (const _ in v) if (++n > 0) break;
+    return n === 0 ? '{}' : 'an object';
+  }
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

@@ -13,6 +13,8 @@ export interface ReceiverContext {
   readonly budget: InFlightBudget;
   readonly metrics: CollectorMetrics;
   readonly maxBodyBytes: number;
+  /** Longest time a request may go without progress. */
+  readonly idleTimeoutMs: number;
   readonly token: string | undefined;
   readonly logger: CollectorLogger;
   /** Whether the collector is ready (state restored, not closing). */
