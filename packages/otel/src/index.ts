@@ -7,6 +7,13 @@ export { resolveSpec } from './resolve-spec';
 export type { SpecInput } from './resolve-spec';
 export { AlwaysRecordSampler } from './always-record-sampler';
 export {
+  SpanDiagnostics,
+  METRIC_SPANS_UNMATCHED,
+  MAX_SEEN_SERVICES,
+  DIAGNOSTIC_REPEAT_MS,
+} from './span-diagnostics';
+export { DEFAULT_DIAGNOSTICS_INTERVAL_MS } from './slo-span-processor';
+export {
   METRIC_SLO_OBJECTIVE,
   METRIC_SLO_SLI,
   METRIC_SLO_ERROR_BUDGET_REMAINING,

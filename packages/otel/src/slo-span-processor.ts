@@ -1,10 +1,11 @@
-import { metrics, type Context, type MeterProvider } from '@opentelemetry/api';
+import { diag, metrics, SpanKind, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SloEngine } from '@burnrate/core';
 import { SloNotifier } from '@burnrate/notify';
 import { ReadableSpanView } from './readable-span-view';
 import { resolveSpec } from './resolve-spec';
 import { SloMetrics } from './slo-metrics';
+import { SpanDiagnostics } from './span-diagnostics';
 import type { SloSpanProcessorOptions } from './types';
 
 /**
@@ -12,6 +13,9 @@ import type { SloSpanProcessorOptions } from './types';
  * MeterProvider; `forceFlush` and the tick after construction check too.
  */
 export const PROVIDER_CHECK_EVERY = 64;
+
+/** How often the processor looks for setup problems ({@link SpanDiagnostics}) by default. */
+export const DEFAULT_DIAGNOSTICS_INTERVAL_MS = 60_000;
 
 /**
  * A span processor that turns finished spans into SLO error budgets and burn
@@ -40,6 +44,9 @@ export class SloSpanProcessor implements SpanProcessor {
   private _shutdownOnce: Promise<void> | undefined;
   private readonly _dropped: Record<string, number> = { late: 0, future: 0, invalid: 0 };
   private readonly _notifier: SloNotifier | undefined;
+  private readonly _diagnostics: SpanDiagnostics;
+  private readonly _diagnosticsTimer: NodeJS.Timeout | undefined;
+  private _lastErrorReportMs = -Infinity;
 
   constructor(options: SloSpanProcessorOptions) {
     const spec = resolveSpec(options.spec);
@@ -50,6 +57,21 @@ export class SloSpanProcessor implements SpanProcessor {
       maxAttributionKeys: options.maxAttributionKeys,
     });
     this._fixedProvider = options.meterProvider;
+    this._diagnostics = new SpanDiagnostics(this._engine);
+    const every = options.diagnosticsIntervalMs ?? DEFAULT_DIAGNOSTICS_INTERVAL_MS;
+    if (Number.isFinite(every) && every > 0) {
+      this._diagnosticsTimer = setInterval(() => this._diagnostics.check(Date.now()), every);
+      this._diagnosticsTimer.unref();
+    } else if (every !== 0) {
+      diag.warn(
+        `burnrate: diagnosticsIntervalMs must be a positive number of ms or 0 (off), got ${every}; using ${DEFAULT_DIAGNOSTICS_INTERVAL_MS}`
+      );
+      this._diagnosticsTimer = setInterval(
+        () => this._diagnostics.check(Date.now()),
+        DEFAULT_DIAGNOSTICS_INTERVAL_MS
+      );
+      this._diagnosticsTimer.unref();
+    }
     if (options.notifications !== undefined) {
       this._notifier = new SloNotifier({
         meterProvider: options.meterProvider,
@@ -69,6 +91,11 @@ export class SloSpanProcessor implements SpanProcessor {
   /** The engine holding every SLO's windows. */
   get engine(): SloEngine {
     return this._engine;
+  }
+
+  /** What the spans no SLO counted say about the setup (see {@link SpanDiagnostics}). */
+  get diagnostics(): SpanDiagnostics {
+    return this._diagnostics;
   }
 
   /** The alert notifier, when `notifications` were given. */
@@ -104,11 +131,20 @@ export class SloSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if (this._isShutdown) return;
     const view = this._view;
+    let counted = -1;
     try {
       view.span = span;
-      this._engine.record(view);
-    } catch {
+      counted = this._engine.record(view);
+    } catch (e) {
       this._invalid++;
+      this._reportError(e);
+    }
+    if (counted === 0) {
+      try {
+        if (view.kind === SpanKind.SERVER) this._diagnostics.recordUnmatched(view);
+      } catch {
+        // a span the engine already counted as invalid
+      }
     }
     view.span = undefined;
   }
@@ -129,9 +165,21 @@ export class SloSpanProcessor implements SpanProcessor {
     return this._shutdownOnce;
   }
 
+  /** Cold path: a span that could not be read, said through `diag` at most once a minute. */
+  private _reportError(e: unknown): void {
+    const now = Date.now();
+    if (now - this._lastErrorReportMs < 60_000) return;
+    this._lastErrorReportMs = now;
+    diag.warn(
+      `burnrate: a span could not be counted (${this._invalid} so far, counted as dropped invalid): ${(e as Error)?.message ?? e}`
+    );
+  }
+
   private async _shutdown(): Promise<void> {
     await this.forceFlush();
     this._isShutdown = true;
+    if (this._diagnosticsTimer !== undefined) clearInterval(this._diagnosticsTimer);
+    this._diagnostics.unobserve();
     await this._notifier?.shutdown();
     this._metrics?.retireAfterNextCollection();
     this._metrics = undefined;
@@ -149,6 +197,7 @@ export class SloSpanProcessor implements SpanProcessor {
         meterProvider: provider,
         dropped: () => this.dropped,
       });
+      this._diagnostics.observe(provider);
     } catch {
       // A broken provider must not break the host app; the engine keeps counting.
       this._metrics = undefined;

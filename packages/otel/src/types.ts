@@ -30,6 +30,13 @@ export interface SloSpanProcessorOptions {
    */
   maxAttributionKeys?: number;
   /**
+   * How often (ms) to look for setup problems in the spans no SLO counted — a
+   * `service` no span has, route patterns with parameters while spans carry no
+   * `http.route` — and report them through `diag.warn`; 0 turns it off.
+   * @default 60000
+   */
+  diagnosticsIntervalMs?: number;
+  /**
    * Alert notifications: the processor evaluates its SLOs' alert tiers on a
    * timer of its own and sends state changes to Alertmanager and/or webhooks
    * (see `@burnrate/notify`). Started with the processor, stopped by its
