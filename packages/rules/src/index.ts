@@ -4,7 +4,11 @@ export {
   sloRules,
   tierRuleLabels,
   tierAlertLabels,
+  sliceRules,
+  noDataRule,
   GROUP_PREFIX,
+  SLICES_GROUP_SUFFIX,
+  NO_DATA_RANGE_MS,
 } from './rule-groups';
 export {
   tierAnnotations,
@@ -20,6 +24,8 @@ export {
   badSliceExpr,
   sliceErrorRatioExpr,
   reachesThresholdExpr,
+  eligibleEventsExpr,
+  eligibleMatchers,
   formatNumber,
   promDuration,
 } from './promql';
@@ -46,6 +52,7 @@ export {
   RECORD_OBJECTIVE,
   RECORD_BURN_RATE_THRESHOLD,
   ALERT_BUDGET_BURN,
+  ALERT_NO_DATA,
 } from './semconv';
 export type {
   RulesFormat,

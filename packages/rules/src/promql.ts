@@ -52,10 +52,7 @@ export function matchers(labels: Readonly<Record<string, string>>): string {
  */
 export function errorRatioExpr(sloName: string, windowMs: number): string {
   const w = promDuration(windowMs);
-  const eligible = matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'good|bad' }).replace(
-    `${LABEL_SLO_OUTCOME}=`,
-    `${LABEL_SLO_OUTCOME}=~`
-  );
+  const eligible = eligibleMatchers(sloName);
   const bad = matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'bad' });
   return (
     `(sum(rate(${METRIC_SLO_EVENTS_TOTAL}${bad}[${w}])) or vector(0))\n` +
@@ -112,4 +109,21 @@ export function sliceErrorRatioExpr(
     `sum(sum_over_time(${badSliceRecord}${matchers({ [LABEL_SLO_NAME]: sloName })}[${range}]))\n` +
     `/ ${formatNumber(windowMs / sliceMs)}\nor vector(0)`
   );
+}
+
+/** The matchers of one SLO's eligible events: `{slo_name="x",slo_outcome=~"good|bad"}`. */
+export function eligibleMatchers(sloName: string): string {
+  return matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'good|bad' }).replace(
+    `${LABEL_SLO_OUTCOME}=`,
+    `${LABEL_SLO_OUTCOME}=~`
+  );
+}
+
+/**
+ * Eligible events of one SLO over `window`, summed across replicas (label-less):
+ * `sum(increase(slo_events_total{…,slo_outcome=~"good|bad"}[w]))`; the
+ * `alerting.minEvents` condition of the alerts and the `SloNoData` alert read it.
+ */
+export function eligibleEventsExpr(sloName: string, windowMs: number): string {
+  return `sum(increase(${METRIC_SLO_EVENTS_TOTAL}${eligibleMatchers(sloName)}[${promDuration(windowMs)}]))`;
 }

@@ -1,5 +1,7 @@
 import {
   errorBudgetFraction,
+  resolveMinEvents,
+  resolveNoDataAfterMs,
   type AlertTier,
   type SloDefinition,
   type SloSpec,
@@ -7,6 +9,8 @@ import {
 import { tierAnnotations } from './annotations';
 import {
   badSliceExpr,
+  eligibleEventsExpr,
+  eligibleMatchers,
   errorRatioExpr,
   formatNumber,
   matchers,
@@ -16,6 +20,8 @@ import {
 } from './promql';
 import {
   ALERT_BUDGET_BURN,
+  ALERT_NO_DATA,
+  METRIC_SLO_EVENTS_TOTAL,
   LABEL_SEVERITY,
   LABEL_SLO_LONG_WINDOW,
   LABEL_SLO_NAME,
@@ -46,7 +52,9 @@ export const GROUP_PREFIX = 'burnrate-';
  *    `slo:time_to_exhaustion:seconds` (remaining × W / burn(1h)),
  * 4. constants `slo:objective:ratio` and `slo:burn_rate_threshold:ratio` (for dashboards),
  * 5. one `SloErrorBudgetBurn` alert per tier: both windows at or above the tier's burn rate
- *    (within core's relative epsilon, as the engine compares).
+ *    (within core's relative epsilon, as the engine compares), and at least
+ *    `alerting.minEvents` eligible events in the long window; none with `tiers: []`,
+ * 6. `SloNoData` ({@link noDataRule}).
  *
  * Calendar windows use their nominal length (week 7 d, month 30 d, quarter 90 d) as a
  * rolling window: PromQL has no calendar-aligned range.
@@ -180,22 +188,59 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
       },
     });
   }
+  const minEvents = resolveMinEvents(slo);
   for (const tier of slo.alerting.tiers) {
     const burn = (w: number) =>
       reachesThresholdExpr(
         `max without (${LABEL_SLO_WINDOW}) (${select(RECORD_BURN_RATE, w)})`,
         tier.burnRate
       );
+    // alerting.minEvents: the long window must hold that many eligible events
+    const enough =
+      minEvents > 0
+        ? `\nand on ()\n${eligibleEventsExpr(name, tier.longWindowMs)} >= ${minEvents}`
+        : '';
     rules.push({
       alert: ALERT_BUDGET_BURN,
-      expr: `${burn(tier.longWindowMs)}\nand\n${burn(tier.shortWindowMs)}`,
+      expr: `${burn(tier.longWindowMs)}\nand\n${burn(tier.shortWindowMs)}${enough}`,
       ...(tier.holdMs ? { for: promDuration(tier.holdMs) } : {}),
       labels: tierRuleLabels(slo, tier),
       annotations: tierAnnotations(slo, tier),
     });
   }
+  rules.push(noDataRule(slo));
   return rules;
 }
+
+/**
+ * The `SloNoData` alert of one SLO (severity `ticket`): its `slo_events_total`
+ * series are absent, or have not increased over the last 5 minutes (or
+ * `alerting.noDataAfter` when shorter), for `alerting.noDataAfter` — the engine's
+ * `no-data` status, which dead instrumentation would otherwise pass as 100 % good.
+ */
+export function noDataRule(slo: SloDefinition): AlertingRule {
+  const afterMs = resolveNoDataAfterMs(slo);
+  const range = Math.min(afterMs, NO_DATA_RANGE_MS);
+  const selector = `${METRIC_SLO_EVENTS_TOTAL}${eligibleMatchers(slo.name)}`;
+  const after = promDuration(afterMs);
+  return {
+    alert: ALERT_NO_DATA,
+    expr: `absent(${selector})\n` + `or\n${eligibleEventsExpr(slo.name, range)} <= 0`,
+    for: after,
+    labels: { ...slo.labels, [LABEL_SLO_NAME]: slo.name, [LABEL_SEVERITY]: 'ticket' },
+    annotations: {
+      summary: `SLO ${slo.name} has had no eligible events for ${after}`,
+      description:
+        `No ${METRIC_SLO_EVENTS_TOTAL} of ${slo.name} increased for ${after} (or none exist): its budget and burn rates ` +
+        'read as perfect because nothing is measured. Check that the service runs and that its spans reach burnrate ' +
+        '(instrumentation, sampling, the exporter, the scrape).',
+      ...(slo.alerting.runbook !== undefined ? { runbook_url: slo.alerting.runbook } : {}),
+    },
+  };
+}
+
+/** The range over which {@link noDataRule} looks for an increase, at most. */
+export const NO_DATA_RANGE_MS = 5 * 60_000;
 
 /**
  * Labels of one tier's alerting rule: the SLO's own labels, `slo_name`,

@@ -54,3 +54,5 @@ export const RECORD_TIMESLICE_BAD = 'slo:timeslice_bad:bool';
 
 /** Name of the generated multiwindow burn-rate alert. */
 export const ALERT_BUDGET_BURN = 'SloErrorBudgetBurn';
+/** Name of the generated alert for an SLO without eligible events (`alerting.noDataAfter`). */
+export const ALERT_NO_DATA = 'SloNoData';

@@ -448,4 +448,85 @@ slos:
       }
     });
   });
+
+  describe('a 7-day SLO (alert windows scaled to whole minutes)', () => {
+    // 99.5 % over 7 d: windows 15m/1m, 1h30m/8m, 6h/30m, 18h/1h30m at 13.44/5.6/2.8/0.933;
+    // one day of 1-minute samples, 1,000 events each, 0.1 % bad (burn 0.2), 20 minutes
+    // at 10 % bad from 10:00 (burn 20) and 3 hours at 2 % (burn 4) from 15:00
+    const spec = parseSpec(`
+slos:
+  - name: week
+    objective: 99.5
+    window: 7d
+    sli: { good: { status: ok } }
+`);
+    const steps: Step[] = [];
+    for (let i = 1; i <= 1440; i++) {
+      const bad = i > 600 && i <= 620 ? 100 : i > 900 && i <= 1080 ? 20 : 1;
+      steps.push({ good: 1000 - bad, bad });
+    }
+
+    it('should agree with core on every scaled window, the budget and the alerts', function () {
+      this.timeout(600_000);
+      assert.deepStrictEqual(
+        spec.slos[0].alerting.tiers.map(t => [
+          promDuration(t.longWindowMs),
+          promDuration(t.shortWindowMs),
+        ]),
+        [
+          ['15m', '1m'],
+          ['1h30m', '8m'],
+          ['6h', '30m'],
+          ['18h', '1h30m'],
+        ]
+      );
+      const r = mirrorRun({
+        spec,
+        stepMs: 60_000,
+        steps,
+        checkSteps: [300, 601, 603, 615, 620, 621, 640, 930, 1000, 1080, 1100, 1440],
+      });
+      assert.strictEqual(r.status, 0, r.output);
+      assert.ok(r.firingSeen >= 3, `firing: ${r.firingSeen}`);
+    });
+  });
+
+  describe('low traffic', () => {
+    // 1 request a minute for 10 hours on a 99.9 % / 28 d SLO, one failure at minute 420
+    // (the 6 h window then holds 360 events: burn 2.8, under the 6h/30m tier's 5.6)
+    const steps: Step[] = Array.from({ length: 600 }, (_, k) =>
+      k + 1 === 420 ? { good: 0, bad: 1 } : { good: 1, bad: 0 }
+    );
+    const specWith = (alerting: string) =>
+      parseSpec(`
+slos:
+  - name: quiet
+    objective: 99.9
+    window: 28d
+    sli: { good: { status: ok } }
+${alerting}`);
+    const checkSteps = [419, 420, 421, 425, 450, 480, 540, 600];
+
+    it('should not page on one failure with the default minEvents, as core', function () {
+      this.timeout(600_000);
+      const spec = specWith('');
+      const r = mirrorRun({ spec, stepMs: 60_000, steps, checkSteps });
+      assert.strictEqual(r.status, 0, r.output);
+      // core: 75 events needed in the 1 h window, which holds 60
+      const engine = new SloEngine({ spec, resolutionMs: 60_000 });
+      for (let i = 1; i <= 425; i++)
+        engine.recordCounts(0, i * 60_000, steps[i - 1].good, steps[i - 1].bad, i * 60_000);
+      const snap = engine.snapshot(425 * 60_000)[0];
+      assert.strictEqual(snap.firing.page, false);
+      assert.ok(snap.windows.find(w => w.window === '1h')!.burnRate > 13.44);
+    });
+
+    it('should page on the same failure with minEvents: 0, as core', function () {
+      this.timeout(600_000);
+      const spec = specWith('    alerting: { minEvents: 0 }');
+      const r = mirrorRun({ spec, stepMs: 60_000, steps, checkSteps });
+      assert.strictEqual(r.status, 0, r.output);
+      assert.ok(r.firingSeen >= 1, `firing: ${r.firingSeen}`);
+    });
+  });
 });

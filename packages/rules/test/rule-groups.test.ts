@@ -25,8 +25,14 @@ function records(file: RuleFile, slo: string, record: string): RecordingRule[] {
   );
 }
 
-function alerts(file: RuleFile, slo: string): AlertingRule[] {
+/** Every alerting rule of an SLO's group. */
+function allAlerts(file: RuleFile, slo: string): AlertingRule[] {
   return group(file, slo).rules.filter((r): r is AlertingRule => 'alert' in r);
+}
+
+/** The burn-rate alerts of an SLO's group. */
+function alerts(file: RuleFile, slo: string): AlertingRule[] {
+  return allAlerts(file, slo).filter(r => r.alert === 'SloErrorBudgetBurn');
 }
 
 describe('buildRuleGroups', () => {
@@ -106,7 +112,9 @@ describe('buildRuleGroups', () => {
       page.expr,
       'max without (slo_window) (slo:burn_rate:rate{slo_name="rolling-28d",slo_window="1h"}) >= 13.44 * (1 - 1e-9)\n' +
         'and\n' +
-        'max without (slo_window) (slo:burn_rate:rate{slo_name="rolling-28d",slo_window="5m"}) >= 13.44 * (1 - 1e-9)'
+        'max without (slo_window) (slo:burn_rate:rate{slo_name="rolling-28d",slo_window="5m"}) >= 13.44 * (1 - 1e-9)\n' +
+        'and on ()\n' +
+        'sum(increase(slo_events_total{slo_name="rolling-28d",slo_outcome=~"good|bad"}[1h])) >= 75'
     );
     assert.deepStrictEqual(page.labels, {
       slo_name: 'rolling-28d',
@@ -191,6 +199,114 @@ slos:
       groups.filter(slices).map(g => [g.name, g.interval]),
       [['burnrate-timeslices-28d-slices', '1m']]
     );
+  });
+});
+
+describe('alerting keys in the rules', () => {
+  const spec = parseSpec(`
+slos:
+  - name: default
+    objective: 99.9
+    window: 28d
+    sli: { good: { status: ok } }
+  - name: quiet
+    objective: 99.9
+    window: 28d
+    sli: { good: { status: ok } }
+    alerting: { minEvents: 0, noDataAfter: 2h }
+  - name: off
+    objective: 99.9
+    window: 28d
+    sli: { good: { status: ok } }
+    alerting: { tiers: [] }
+`);
+  const file = buildRuleGroups(spec);
+
+  it('should fire a tier only with minEvents eligible events in its long window (default 75 at 99.9 % / 13.44)', () => {
+    const page = alerts(file, 'default').find(a => a.alert === 'SloErrorBudgetBurn')!;
+    assert.match(
+      page.expr,
+      /\nand on \(\)\nsum\(increase\(slo_events_total\{slo_name="default",slo_outcome=~"good\|bad"\}\[1h\]\)\) >= 75$/
+    );
+    const quiet = alerts(file, 'quiet').find(a => a.alert === 'SloErrorBudgetBurn')!;
+    assert.doesNotMatch(quiet.expr, /increase/);
+  });
+
+  it('should write no burn alert and no threshold for tiers: []', () => {
+    assert.deepStrictEqual(
+      allAlerts(file, 'off').map(a => a.alert),
+      ['SloNoData']
+    );
+    assert.strictEqual(records(file, 'off', 'slo:burn_rate_threshold:ratio').length, 0);
+    // the numbers are still recorded
+    assert.strictEqual(records(file, 'off', 'slo:error_budget_remaining:ratio').length, 1);
+  });
+
+  it('should add SloNoData, a ticket held for alerting.noDataAfter (default 1h)', () => {
+    const noData = (slo: string) => allAlerts(file, slo).find(a => a.alert === 'SloNoData')!;
+    assert.strictEqual(noData('default').for, '1h');
+    assert.strictEqual(noData('quiet').for, '2h');
+    assert.deepStrictEqual(noData('default').labels, { slo_name: 'default', severity: 'ticket' });
+    assert.strictEqual(
+      noData('default').expr,
+      'absent(slo_events_total{slo_name="default",slo_outcome=~"good|bad"})\n' +
+        'or\nsum(increase(slo_events_total{slo_name="default",slo_outcome=~"good|bad"}[5m])) <= 0'
+    );
+  });
+
+  it('should fire SloNoData in promtool after noDataAfter without events, and on absent series', function () {
+    this.timeout(600_000);
+    const one = parseSpec(`
+slos:
+  - { name: dead, objective: 99.9, window: 28d, sli: { good: { status: ok } } }
+`);
+    const firing = (t: string) => ({
+      expr: 'ALERTS{alertname="SloNoData",alertstate="firing"}',
+      eval_time: t,
+      exp_samples: [
+        {
+          labels:
+            'ALERTS{alertname="SloNoData",alertstate="firing",severity="ticket",slo_name="dead"}',
+          value: 1,
+        },
+      ],
+    });
+    const quiet = (t: string) => ({
+      expr: 'ALERTS{alertname="SloNoData",alertstate="firing"}',
+      eval_time: t,
+      exp_samples: [],
+    });
+    const test = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          // 30 minutes of traffic, then none: flat from 30m, no increase over 5m from 35m,
+          // firing one hour later
+          interval: '1m',
+          input_series: [
+            {
+              series: 'slo_events_total{slo_name="dead",slo_outcome="good",instance="a"}',
+              values: '0+10x30 300x150',
+            },
+          ],
+          promql_expr_test: [quiet('30m'), quiet('1h34m'), firing('1h35m'), firing('3h')],
+        },
+        {
+          // never any series: absent from the start, firing after one hour
+          interval: '1m',
+          input_series: [],
+          promql_expr_test: [quiet('59m'), firing('1h'), firing('2h')],
+        },
+      ],
+    };
+    const t = tempFiles({ 'rules.yaml': generateRules(one), 'nodata.test.yaml': stringify(test) });
+    try {
+      const r = promtool(['test', 'rules', 'nodata.test.yaml'], t.dir);
+      assert.strictEqual(r.status, 0, r.output);
+    } finally {
+      t.cleanup();
+    }
   });
 });
 
