@@ -3,7 +3,7 @@
  * A small "checkout" service on plain node:http, with no OpenTelemetry setup of
  * its own. Start it instrumented without touching the code:
  *
- *   node --require @burnrate/otel/register examples/checkout/server.js
+ *   node --require @burnrate/register examples/checkout/server.js
  *
  * or through instrumented.js (NodeSDK + SloSpanProcessor in code).
  *

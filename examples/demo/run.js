@@ -1,7 +1,7 @@
 'use strict';
 /**
  * `npm run demo`: the checkout example, instrumented through
- * `node --require @burnrate/otel/register`, with a demo spec of short windows
+ * `node --require @burnrate/register`, with a demo spec of short windows
  * (examples/demo/burnrate.yaml); bounded traffic from a second process with an
  * incident in the middle (errors and a slow search); and the SLO numbers read
  * live from the service's own Prometheus endpoint every second.
@@ -142,7 +142,7 @@ async function stopChildren() {
 async function main() {
   const [appPort, metricsPort] = [await freePort(), await freePort()];
   const service = start(
-    ['--require', '@burnrate/otel/register', 'examples/checkout/server.js'],
+    ['--require', '@burnrate/register', 'examples/checkout/server.js'],
     {
       PORT: String(appPort),
       OTEL_SERVICE_NAME: 'checkout',

@@ -41,7 +41,7 @@ describe('register notifications (BURNRATE_* variables)', function () {
   it('should send a Slack message from an untouched app when its requests fail', async () => {
     writeFileSync(join(dir, 'burnrate.yaml'), SPEC_TEXT);
     const [appPort, metricsPort] = [await freePort(), await freePort()];
-    app = startNode(['--require', '@burnrate/otel/register', SERVER], {
+    app = startNode(['--require', '@burnrate/register', SERVER], {
       cwd: ROOT,
       env: {
         ...process.env,

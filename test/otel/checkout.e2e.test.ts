@@ -91,7 +91,7 @@ const WINDOWS: Record<string, string[]> = {
   'checkout-payload': ['1m', '8m', '15m', '30m', '1h', '1h30m', '6h', '18h'],
 };
 
-describe('checkout example through @burnrate/otel/register (end to end)', () => {
+describe('checkout example through @burnrate/register (end to end)', () => {
   let child: Child | undefined;
   // a few dozen requests: the example's SLOs with minEvents 0, so that they may page
   let lowTraffic: SpecCopy;
@@ -107,7 +107,7 @@ describe('checkout example through @burnrate/otel/register (end to end)', () => 
 
   it('should publish exact SLO numbers for a known mix of real requests', async () => {
     const [appPort, metricsPort] = [await freePort(), await freePort()];
-    child = startNode(['--require', '@burnrate/otel/register', SERVER], {
+    child = startNode(['--require', '@burnrate/register', SERVER], {
       cwd: ROOT,
       env: {
         ...process.env,

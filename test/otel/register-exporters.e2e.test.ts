@@ -109,7 +109,7 @@ function describeEvents(receiver: OtlpMetricsReceiver): string {
   )}`;
 }
 
-describe('@burnrate/otel/register with the OTLP and console exporters (end to end)', () => {
+describe('@burnrate/register with the OTLP and console exporters (end to end)', () => {
   let child: Child | undefined;
   let receiver: OtlpMetricsReceiver | undefined;
   let collector: RunningCollector | undefined;
@@ -164,7 +164,7 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
       receiver = await new OtlpMetricsReceiver().start();
       const otlpEnv = await env(receiver);
       const appPort = await freePort();
-      child = startNode(['--require', '@burnrate/otel/register', SERVER], {
+      child = startNode(['--require', '@burnrate/register', SERVER], {
         cwd: ROOT,
         env: envWith({
           PORT: String(appPort),
@@ -221,7 +221,7 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
   it('should push the final counts on SIGTERM, before the first interval ends', async () => {
     receiver = await new OtlpMetricsReceiver().start();
     const appPort = await freePort();
-    child = startNode(['--require', '@burnrate/otel/register', SERVER], {
+    child = startNode(['--require', '@burnrate/register', SERVER], {
       cwd: ROOT,
       env: envWith({
         PORT: String(appPort),
@@ -251,7 +251,7 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
 
   it('should print the SLO metrics and the spans on stdout with OTEL_METRICS_EXPORTER=console and OTEL_TRACES_EXPORTER=console', async () => {
     const appPort = await freePort();
-    child = startNode(['--require', '@burnrate/otel/register', SERVER], {
+    child = startNode(['--require', '@burnrate/register', SERVER], {
       cwd: ROOT,
       env: envWith({
         PORT: String(appPort),
@@ -314,7 +314,7 @@ describe('@burnrate/otel/register with the OTLP and console exporters (end to en
           : `http://127.0.0.1:${collectorPort}/v1/traces`;
       receiver = await new OtlpMetricsReceiver().start();
       const appPort = await freePort();
-      child = startNode(['--require', '@burnrate/otel/register', SERVER], {
+      child = startNode(['--require', '@burnrate/register', SERVER], {
         cwd: ROOT,
         env: envWith({
           PORT: String(appPort),

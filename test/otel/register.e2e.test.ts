@@ -9,7 +9,7 @@ const ROOT = resolve(__dirname, '../../..');
 const SERVER = resolve(ROOT, 'examples/checkout/server.js');
 const SPEC = resolve(ROOT, 'examples/checkout/burnrate.yaml');
 
-describe('@burnrate/otel/register', () => {
+describe('@burnrate/register', () => {
   let child: Child | undefined;
 
   afterEach(async () => {
@@ -20,7 +20,7 @@ describe('@burnrate/otel/register', () => {
   for (const flag of ['--require', '--import']) {
     it(`should instrument an untouched app with ${flag} and shut down on SIGTERM`, async () => {
       const [appPort, metricsPort] = [await freePort(), await freePort()];
-      child = startNode([flag, '@burnrate/otel/register', SERVER], {
+      child = startNode([flag, '@burnrate/register', SERVER], {
         cwd: ROOT,
         env: {
           ...process.env,
@@ -65,7 +65,7 @@ describe('@burnrate/otel/register', () => {
       'slos:\n  - name: any\n    objective: 99\n    window: 28d\n    sli: { good: { status: ok } }\n'
     );
     const [appPort, metricsPort] = [await freePort(), await freePort()];
-    child = startNode(['--import', '@burnrate/otel/register', app], {
+    child = startNode(['--import', '@burnrate/register', app], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -102,7 +102,7 @@ describe('@burnrate/otel/register', () => {
       'slos:\n  - name: api\n    objective: 100\n    window: 28d\n    sli: { good: { status: fine } }\n'
     );
     for (const flag of ['--require', '--import']) {
-      child = startNode([flag, '@burnrate/otel/register', SERVER], {
+      child = startNode([flag, '@burnrate/register', SERVER], {
         cwd: ROOT,
         env: { ...process.env, PORT: String(await freePort()), BURNRATE_CONFIG: spec },
       });
@@ -118,7 +118,7 @@ describe('@burnrate/otel/register', () => {
   });
 
   it('should refuse a missing spec file, naming it', async () => {
-    child = startNode(['--require', '@burnrate/otel/register', SERVER], {
+    child = startNode(['--require', '@burnrate/register', SERVER], {
       cwd: ROOT,
       env: {
         ...process.env,

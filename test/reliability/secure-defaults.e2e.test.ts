@@ -85,18 +85,15 @@ describe('reliability: secure defaults', function () {
       const spec = join(dir, 'burnrate.yaml');
       writeFileSync(spec, SPEC_TEXT);
       const metricsPort = await freePort();
-      app = startNode(
-        ['--require', '@burnrate/otel/register', '-e', 'setInterval(() => {}, 1000)'],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            BURNRATE_CONFIG: spec,
-            OTEL_SERVICE_NAME: 'checkout',
-            OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-          },
-        }
-      );
+      app = startNode(['--require', '@burnrate/register', '-e', 'setInterval(() => {}, 1000)'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          BURNRATE_CONFIG: spec,
+          OTEL_SERVICE_NAME: 'checkout',
+          OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+        },
+      });
       await waitForHttp(metricsPort, '/metrics', 15_000, app);
       const sockets = listeningSockets(app.process.pid!);
       assert.deepStrictEqual(

@@ -81,7 +81,7 @@ describe('generated rules in a real Prometheus scraping @burnrate/otel', functio
       ].join('\n')
     );
 
-    app = startNode(['--require', '@burnrate/otel/register', SERVER], {
+    app = startNode(['--require', '@burnrate/register', SERVER], {
       cwd: ROOT,
       env: {
         ...process.env,

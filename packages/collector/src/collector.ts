@@ -18,8 +18,8 @@ import {
   SloEngine,
   type SloSpec,
 } from '@burnrate/core';
+import { METRIC_SLO_BAD_EVENTS, METRIC_SLO_ELIGIBLE_EVENTS, SloMetrics } from '@burnrate/metrics';
 import { SloNotifier } from '@burnrate/notify';
-import { METRIC_SLO_BAD_EVENTS, METRIC_SLO_ELIGIBLE_EVENTS, SloMetrics } from '@burnrate/otel';
 import { Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -119,7 +119,7 @@ function closeServer(server: Server): Promise<void> {
 /**
  * Starts the burnrate collector: OTLP/HTTP and OTLP/gRPC trace receivers that
  * feed one {@link SloEngine}, the SLO instruments (`SloMetrics` of
- * `@burnrate/otel`) and the collector's own metrics on Prometheus `/metrics`
+ * `@burnrate/metrics`) and the collector's own metrics on Prometheus `/metrics`
  * and/or OTLP push, `/api/slos`, health endpoints, and the state file.
  *
  * Throws (after closing whatever it opened) when the spec is invalid

@@ -1,7 +1,7 @@
 /**
  * Names of the collector's own metrics and their attributes. The SLO
  * instruments themselves (`slo.*`, including `slo.spans.dropped` by
- * `slo.drop.reason`) come from `SloMetrics` of `@burnrate/otel`.
+ * `slo.drop.reason`) come from `SloMetrics` of `@burnrate/metrics`.
  */
 
 /** Spans found in well-formed export requests (`burnrate_collector_spans_received_total`). */

@@ -49,6 +49,7 @@ export {
   DEFAULT_NO_DATA_AFTER_MS,
 } from './tiers';
 export type { TierTemplate } from './tiers';
+export { recordedWindows, exhaustionWindow } from './recorded-windows';
 export { RollingWindow, DEFAULT_BUCKETS } from './window';
 export type { RollingWindowState } from './window';
 export { CalendarWindow } from './calendar-window';
@@ -81,6 +82,31 @@ export {
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
 } from './semconv';
+export {
+  METRIC_SLO_OBJECTIVE,
+  METRIC_SLO_SLI,
+  METRIC_SLO_ERROR_BUDGET_REMAINING,
+  METRIC_SLO_BURN_RATE,
+  METRIC_SLO_TIME_TO_EXHAUSTION,
+  METRIC_SLO_ALERT_FIRING,
+  METRIC_SLO_EVENTS,
+  METRIC_SLO_SPANS_DROPPED,
+  METRIC_SLO_BAD_EVENTS,
+  METRIC_SLO_ELIGIBLE_EVENTS,
+  ATTR_SLO_FAILURE_REASON,
+  ATTR_OTEL_METRIC_OVERFLOW,
+  ATTR_SLO_NAME,
+  ATTR_SLO_WINDOW,
+  ATTR_SLO_SEVERITY,
+  ATTR_SLO_OUTCOME,
+  ATTR_SLO_DROP_REASON,
+  SLO_OUTCOME_GOOD,
+  SLO_OUTCOME_BAD,
+  UNIT_RATIO,
+  UNIT_SECONDS,
+  UNIT_EVENTS,
+  TIME_TO_EXHAUSTION_MAX_SECONDS,
+} from './metric-names';
 export { SpecError, suggest } from './spec-error';
 export type { SpecIssue } from './spec-error';
 export { validateSpec, parseSpec, loadSpec, parseBytes } from './spec';

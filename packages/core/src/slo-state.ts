@@ -15,8 +15,9 @@ import type { CompiledSlo } from './classify';
 import { formatDuration, HOUR_MS } from './duration';
 import { SloHistory, type SloHistoryState } from './slo-history';
 import { classifyStatus, type SloStatus } from './status';
+import { recordedWindows } from './recorded-windows';
 import { reachesThreshold } from './threshold';
-import { alertWindows, resolveMinEvents } from './tiers';
+import { resolveMinEvents } from './tiers';
 import { SliceTracker } from './timeslices';
 import type { AlertTier, Severity, SloDefinition } from './types';
 import { RECORD_TIME, RollingWindow, type RollingWindowState } from './window';
@@ -165,9 +166,7 @@ export class SloState {
         ? ring(def.window.durationMs)
         : new CalendarWindow(def.window.unit, def.window.timeZone, def.window.startTime);
     this._lateBeforeMs = def.window.type === 'rolling' ? def.window.durationMs : Infinity;
-    const lengths = alertWindows(def.alerting.tiers);
-    if (!lengths.includes(HOUR_MS) && HOUR_MS <= def.window.durationMs) lengths.push(HOUR_MS);
-    lengths.sort((a, b) => a - b);
+    const lengths = recordedWindows(def);
     this._alertWindows = lengths.map(ring);
     this._labels = lengths.map(formatDuration);
     this._hourIndex = lengths.indexOf(HOUR_MS);

@@ -4,7 +4,7 @@ import { SloEngine } from '@burnrate/core';
 import { SloNotifier } from '@burnrate/notify';
 import { ReadableSpanView } from './readable-span-view';
 import { resolveSpec } from './resolve-spec';
-import { SloMetrics } from './slo-metrics';
+import { SloMetrics } from '@burnrate/metrics';
 import { SpanDiagnostics } from './span-diagnostics';
 import type { SloSpanProcessorOptions } from './types';
 

@@ -15,8 +15,8 @@ import {
   ATTR_SLO_NAME,
   METRIC_SLO_BAD_EVENTS,
   METRIC_SLO_ELIGIBLE_EVENTS,
-  SloSpanProcessor,
-} from '../src';
+} from '@burnrate/metrics';
+import { SloSpanProcessor } from '../src';
 import { points, TestReader, type Point } from './metric-helpers';
 
 const SPEC = {

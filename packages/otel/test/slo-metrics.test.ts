@@ -11,7 +11,8 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { SloEngine, validateSpec } from '@burnrate/core';
-import { SloMetrics, SloSpanProcessor, TIME_TO_EXHAUSTION_MAX_SECONDS } from '../src';
+import { SloMetrics, TIME_TO_EXHAUSTION_MAX_SECONDS } from '@burnrate/metrics';
+import { SloSpanProcessor } from '../src';
 import { freePort, near, points, spans, TestReader, valueOf, type Point } from './metric-helpers';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);

@@ -1,4 +1,9 @@
-import { errorBudgetFraction, type AlertTier, type SloDefinition } from '@burnrate/core';
+import {
+  errorBudgetFraction,
+  type AlertTier,
+  type SloDefinition,
+  exhaustionWindow,
+} from '@burnrate/core';
 import { formatNumber, matchers, promDuration } from './promql';
 import {
   LABEL_SLO_NAME,
@@ -8,7 +13,6 @@ import {
   RECORD_BURN_RATE,
   RECORD_TIME_TO_EXHAUSTION,
 } from './semconv';
-import { exhaustionWindow } from './windows';
 
 /** A Go-template block that runs an instant query and prints its first value through `fn`. */
 function queried(expr: string, fn: string): string {

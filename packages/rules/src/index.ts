@@ -29,7 +29,7 @@ export {
   formatNumber,
   promDuration,
 } from './promql';
-export { recordedWindows, exhaustionWindow } from './windows';
+export { recordedWindows, exhaustionWindow } from '@burnrate/core';
 export {
   scrapeIntervalWarnings,
   DEFAULT_SCRAPE_INTERVAL_MS,

@@ -5,6 +5,8 @@ import {
   type AlertTier,
   type SloDefinition,
   type SloSpec,
+  exhaustionWindow,
+  recordedWindows,
 } from '@burnrate/core';
 import { tierAnnotations } from './annotations';
 import {
@@ -37,7 +39,6 @@ import {
   RECORD_TIMESLICE_BAD,
 } from './semconv';
 import type { AlertingRule, RecordingRule, RuleFile, RuleGroup, RulesOptions } from './types';
-import { exhaustionWindow, recordedWindows } from './windows';
 
 /** Prefix of every generated group name. */
 export const GROUP_PREFIX = 'burnrate-';

@@ -1,4 +1,4 @@
-import { errorBudgetFraction, type SloDefinition } from '@burnrate/core';
+import { errorBudgetFraction, type SloDefinition, recordedWindows } from '@burnrate/core';
 import { formatNumber, promDuration, quote } from './promql';
 import {
   ALERT_BUDGET_BURN,
@@ -15,7 +15,6 @@ import {
   RECORD_TIME_TO_EXHAUSTION,
   RECORD_TIMESLICE_BAD,
 } from './semconv';
-import { recordedWindows } from './windows';
 
 /** Options of {@link generateRuleTests}. */
 export interface RuleTestOptions {

@@ -1,26 +1,41 @@
+import {
+  ATTR_SLO_NAME,
+  ATTR_SLO_OUTCOME,
+  ATTR_SLO_WINDOW,
+  METRIC_SLO_BAD_EVENTS,
+  METRIC_SLO_ELIGIBLE_EVENTS,
+  METRIC_SLO_EVENTS,
+} from '@burnrate/core';
+
 /**
  * Prometheus names that the generated rules read and write. The inputs are the
- * `slo.events` counters of the metrics contract (DESIGN.md) as the OpenTelemetry
- * Prometheus exporter renders them; the outputs are recording rules named
+ * `slo.events` counters of the metrics contract (docs/metrics.md) as the
+ * OpenTelemetry Prometheus exporter renders them, derived from the instrument
+ * and attribute names of `@burnrate/core`; the outputs are recording rules named
  * `level:metric:operations`, level `slo` (one series per SLO, summed across
  * every replica, `job` and `instance`).
  */
 
-/** The `slo.events` counter as rendered by the Prometheus exporter. */
-export const METRIC_SLO_EVENTS_TOTAL = 'slo_events_total';
+/** A name as the Prometheus exporter renders it: every character outside `[a-zA-Z0-9_:]` becomes `_`. */
+function promName(otelName: string): string {
+  return otelName.replace(/[^a-zA-Z0-9_:]/g, '_');
+}
+
+/** The `slo.events` counter as rendered by the Prometheus exporter (`slo_events_total`). */
+export const METRIC_SLO_EVENTS_TOTAL = `${promName(METRIC_SLO_EVENTS)}_total`;
 /**
  * The `slo.bad_events` counter as rendered by the Prometheus exporter: bad
  * events by route, method, status code, failure reason and version.
  */
-export const METRIC_SLO_BAD_EVENTS_TOTAL = 'slo_bad_events_total';
+export const METRIC_SLO_BAD_EVENTS_TOTAL = `${promName(METRIC_SLO_BAD_EVENTS)}_total`;
 /** The `slo.eligible_events` counter: eligible events by route, method and version. */
-export const METRIC_SLO_ELIGIBLE_EVENTS_TOTAL = 'slo_eligible_events_total';
+export const METRIC_SLO_ELIGIBLE_EVENTS_TOTAL = `${promName(METRIC_SLO_ELIGIBLE_EVENTS)}_total`;
 /** Label carrying the SLO name (`slo.name`). */
-export const LABEL_SLO_NAME = 'slo_name';
+export const LABEL_SLO_NAME = promName(ATTR_SLO_NAME);
 /** Label carrying the event outcome (`slo.outcome`: `good` or `bad`). */
-export const LABEL_SLO_OUTCOME = 'slo_outcome';
+export const LABEL_SLO_OUTCOME = promName(ATTR_SLO_OUTCOME);
 /** Label carrying a window length as `formatDuration` writes it (`slo.window`: `5m`, `28d`). */
-export const LABEL_SLO_WINDOW = 'slo_window';
+export const LABEL_SLO_WINDOW = promName(ATTR_SLO_WINDOW);
 /** Label carrying the alert severity (`page` or `ticket`). */
 export const LABEL_SEVERITY = 'severity';
 /** Label of an alert or threshold series naming the tier's long window. */

@@ -21,7 +21,6 @@ import {
   ATTR_SLO_OUTCOME,
   ATTR_SLO_SEVERITY,
   ATTR_SLO_WINDOW,
-  METER_NAME,
   METRIC_SLO_ALERT_FIRING,
   METRIC_SLO_BAD_EVENTS,
   METRIC_SLO_BURN_RATE,
@@ -38,7 +37,8 @@ import {
   UNIT_EVENTS,
   UNIT_RATIO,
   UNIT_SECONDS,
-} from './semconv';
+} from '@burnrate/core';
+import { METER_NAME } from './semconv';
 import { VERSION } from './version';
 
 /** Drop counts by reason, as read at collection time. */

@@ -4,6 +4,11 @@
  * renders dots as underscores and adds `_total` to counters:
  * `slo.error_budget.remaining` becomes `slo_error_budget_remaining`,
  * `slo.events` becomes `slo_events_total`. docs/metrics.md explains each one.
+ * The one source of these names: `@burnrate/metrics` publishes them, the
+ * collector counts with them and `@burnrate/rules` derives its Prometheus
+ * names from them. The attributes `slo.bad_events` shares with spans
+ * (`http.route`, `http.response.status_code`, `rpc.grpc.status_code`) are the
+ * span attribute keys of `./semconv`.
  */
 
 /** Gauge: the SLO's objective as a ratio (99.9 % → 0.999). Unit `1`. */
@@ -42,10 +47,9 @@ export const METRIC_SLO_EVENTS = 'slo.events';
 export const METRIC_SLO_SPANS_DROPPED = 'slo.spans.dropped';
 /**
  * Counter: bad events since the process started, by SLO, route
- * ({@link ATTR_HTTP_ROUTE}, {@link ATTR_HTTP_REQUEST_METHOD}), status code
- * ({@link ATTR_HTTP_RESPONSE_STATUS_CODE}, or {@link ATTR_RPC_GRPC_STATUS_CODE}
- * for gRPC codes), failure reason ({@link ATTR_SLO_FAILURE_REASON}) and
- * {@link ATTR_SERVICE_VERSION}: what is burning the budget. Fed by the engine's
+ * (`http.route`, `http.request.method`), status code (`http.response.status_code`,
+ * or `rpc.grpc.status_code` for gRPC codes), failure reason ({@link ATTR_SLO_FAILURE_REASON})
+ * and `service.version`: what is burning the budget. Fed by the engine's
  * attribution ledger, whose keys are capped per SLO (`maxAttributionKeys`,
  * default 100); events of keys past the cap are counted in one series per SLO
  * with {@link ATTR_OTEL_METRIC_OVERFLOW} `true`. Unit `{event}`.
@@ -54,8 +58,8 @@ export const METRIC_SLO_SPANS_DROPPED = 'slo.spans.dropped';
 export const METRIC_SLO_BAD_EVENTS = 'slo.bad_events';
 /**
  * Counter: eligible (good and bad) events since the process started, by SLO,
- * route ({@link ATTR_HTTP_ROUTE}, {@link ATTR_HTTP_REQUEST_METHOD}) and
- * {@link ATTR_SERVICE_VERSION}, from the same ledger and cap as
+ * route (`http.route`, `http.request.method`) and
+ * `service.version`, from the same ledger and cap as
  * {@link METRIC_SLO_BAD_EVENTS}: the denominator of per-route and per-version
  * burn rates. Unit `{event}`. Prometheus: `slo_eligible_events_total`.
  */
@@ -72,18 +76,8 @@ export const ATTR_SLO_OUTCOME = 'slo.outcome';
 /** Attribute of `slo.spans.dropped`: `late`, `future` or `invalid`. */
 export const ATTR_SLO_DROP_REASON = 'slo.drop.reason';
 
-/** Attribute of `slo.bad_events`: the route template (`http.route`, or the RPC `service/method`); absent when the span had none. */
-export const ATTR_HTTP_ROUTE = 'http.route';
-/** Attribute of `slo.bad_events` and `slo.eligible_events`: the HTTP request method; absent for RPC and when the span had none. */
-export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
-/** Attribute of `slo.bad_events` and `slo.eligible_events`: the resource's `service.version`; absent when it had none. */
-export const ATTR_SERVICE_VERSION = 'service.version';
 /** Attribute of `slo.bad_events`: why the event is bad, `status`, `latency` or `attribute:<key>`. */
 export const ATTR_SLO_FAILURE_REASON = 'slo.failure.reason';
-/** Attribute of `slo.bad_events`: the HTTP response status code (an integer); absent when the span had none. */
-export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
-/** Attribute of `slo.bad_events`: the gRPC status code (an integer 0-16) of RPC spans without an HTTP status. */
-export const ATTR_RPC_GRPC_STATUS_CODE = 'rpc.grpc.status_code';
 /**
  * Attribute `true` on the one `slo.bad_events` series per SLO that counts bad
  * events past the series cap (the OpenTelemetry SDK's overflow attribute).
@@ -110,6 +104,3 @@ export const UNIT_EVENTS = '{event}';
  * cumulative exporters.
  */
 export const TIME_TO_EXHAUSTION_MAX_SECONDS = 100 * 365 * 86_400;
-
-/** Instrumentation scope name of every instrument. */
-export const METER_NAME = '@burnrate/otel';

@@ -20,7 +20,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { notificationSettingsFromEnv, type NotificationSettings } from '@burnrate/notify';
-import { SloSpanProcessor } from './slo-span-processor';
+import { SloSpanProcessor } from '@burnrate/otel';
 
 /** What the `register` entry starts, read from the environment by {@link readRegisterConfig}. */
 export interface RegisterConfig {
@@ -255,7 +255,7 @@ async function flushThenShutdown(sdk: NodeSDK, readers: MetricReader[]): Promise
 }
 
 /**
- * Starts the OpenTelemetry SDK the way `@burnrate/otel/register` does: the
+ * Starts the OpenTelemetry SDK the way `@burnrate/register` does: the
  * {@link SloSpanProcessor} on the spec file, the HTTP (or the app's
  * auto-) instrumentation, metric readers and trace exporters per
  * {@link RegisterConfig}. Throws `SpecError` before starting anything when the

@@ -1,5 +1,5 @@
 /**
- * `node --import @burnrate/otel/register app.js` (or `--require`): starts the
+ * `node --import @burnrate/register app.js` (or `--require`): starts the
  * OpenTelemetry SDK with burnrate's span processor before the app runs, with no
  * change to the app. Configured by environment variables (see
  * {@link readRegisterConfig}): `BURNRATE_CONFIG`, `OTEL_METRICS_EXPORTER`,
@@ -14,7 +14,7 @@ import { createRequire, register as registerLoaderHooks } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { readRegisterConfig, startBurnrate, type BurnrateHandle } from './start';
 
-const LOADED = Symbol.for('@burnrate/otel/register');
+const LOADED = Symbol.for('@burnrate/register');
 
 function fail(message: string): never {
   process.stderr.write(`burnrate: ${message}\n`);

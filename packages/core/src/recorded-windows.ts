@@ -1,10 +1,13 @@
-import { alertWindows, HOUR_MS, type SloDefinition } from '@burnrate/core';
+import { HOUR_MS } from './duration';
+import { alertWindows } from './tiers';
+import type { SloDefinition } from './types';
 
 /**
  * The windows one SLO records burn rates for, shortest first: every tier's long and
  * short window, plus 1 h when it fits in the SLO window — the same set, for the same
- * reason, as core's `SloState` keeps (1 h is the time-to-exhaustion rate). Their
- * `formatDuration` texts are the `slo_window` values of the `slo_burn_rate` gauges.
+ * reason: `SloState` keeps these rings and the generated rules record these windows
+ * (1 h is the time-to-exhaustion rate). Their `formatDuration` texts are the
+ * `slo.window` values of the `slo.burn_rate` gauges.
  */
 export function recordedWindows(slo: SloDefinition): number[] {
   const lengths = alertWindows(slo.alerting.tiers);

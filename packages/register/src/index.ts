@@ -1,0 +1,3 @@
+export { readRegisterConfig, startBurnrate } from './start';
+export type { RegisterConfig, BurnrateHandle } from './start';
+export { VERSION } from './version';

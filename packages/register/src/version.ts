@@ -1,0 +1,2 @@
+/** Version of `@burnrate/register`. */
+export const VERSION = '0.1.0';
