@@ -19,7 +19,7 @@ import {
   METRIC_COLLECTOR_STATE_RESTORE_FAILURES,
   METRIC_COLLECTOR_STATE_SNAPSHOTS,
 } from './semconv';
-import type { IngestResult } from './span-sink';
+import type { IngestResult } from './otlp/span-sink';
 
 /** Transport of a request. */
 export type Transport = 'http' | 'grpc';

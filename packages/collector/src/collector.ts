@@ -30,16 +30,16 @@ import {
   type MetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { CollectorMetrics } from './collector-metrics';
-import { httpRefusal, isRefused, limitConnections } from './connection-limit';
-import { grpcReadGate } from './grpc-read-gate';
-import { GrpcReceiver, TRACE_SERVICE_DEFINITION } from './grpc-receiver';
-import { HttpReceiver } from './http-receiver';
-import { InFlightBudget } from './in-flight-budget';
-import { JsonTraceDecoder } from './json-trace-decoder';
+import { httpRefusal, isRefused, limitConnections } from './transport/connection-limit';
+import { grpcReadGate } from './transport/grpc-read-gate';
+import { GrpcReceiver, TRACE_SERVICE_DEFINITION } from './transport/grpc-receiver';
+import { HttpReceiver } from './transport/http-receiver';
+import { InFlightBudget } from './transport/in-flight-budget';
+import { JsonTraceDecoder } from './otlp/json-trace-decoder';
 import { stderrLogger } from './logger';
-import { ProtoTraceDecoder } from './proto-trace-decoder';
-import type { ReceiverContext } from './receiver-context';
-import { StateStore } from './state-store';
+import { ProtoTraceDecoder } from './otlp/proto-trace-decoder';
+import type { ReceiverContext } from './transport/receiver-context';
+import { StateStore } from './state/state-store';
 import type { CollectorLogger, CollectorOptions, RunningCollector } from './types';
 
 /** Default OTLP/HTTP port. */

@@ -16,34 +16,34 @@ export type { CollectorOptions, RunningCollector, CollectorLogger } from './type
 export { collectorOptionsFrom } from './settings';
 export type { CollectorFlags } from './settings';
 export { stderrLogger, silentLogger } from './logger';
-export { ProtoTraceDecoder } from './proto-trace-decoder';
-export { JsonTraceDecoder } from './json-trace-decoder';
-export { ProtoSpanView } from './proto-span-view';
-export { JsonSpanView } from './json-span-view';
-export type { SpanSink, IngestResult } from './span-sink';
+export { ProtoTraceDecoder } from './otlp/proto-trace-decoder';
+export { JsonTraceDecoder } from './otlp/json-trace-decoder';
+export { ProtoSpanView } from './otlp/proto-span-view';
+export { JsonSpanView } from './otlp/json-span-view';
+export type { SpanSink, IngestResult } from './otlp/span-sink';
 export {
   TRACES_PATH,
   SLOS_PATH,
   HEALTH_PATH,
   READY_PATH,
   RETRY_AFTER_SECONDS,
-} from './http-receiver';
-export { TRACE_EXPORT_PATH, TRACE_SERVICE_DEFINITION } from './grpc-receiver';
-export { slosResponse } from './slos-api';
+} from './transport/http-receiver';
+export { TRACE_EXPORT_PATH, TRACE_SERVICE_DEFINITION } from './transport/grpc-receiver';
+export { slosResponse } from './transport/slos-api';
 export { StatusPage, SLO_PATH_PREFIX, HISTORY_SUFFIX } from './status/status-page';
 export type { StatusPageOptions } from './status/status-page';
 export { historyResponse } from './status/history-api';
 export type { HistoryResponse, HistoryColumns, HistoryTier } from './status/history-api';
-export type { SloReport, SlosResponse } from './slos-api';
-export { StateStore, STATE_FILE_FORMAT, STATE_FILE_VERSION } from './state-store';
-export type { StateFile, RestoreOutcome } from './state-store';
+export type { SloReport, SlosResponse } from './transport/slos-api';
+export { StateStore, STATE_FILE_FORMAT, STATE_FILE_VERSION } from './state/state-store';
+export type { StateFile, RestoreOutcome } from './state/state-store';
 export {
   encodeExportResponseProto,
   encodeExportResponseJson,
   encodeStatusProto,
   encodeStatusJson,
   RpcCode,
-} from './otlp-response';
+} from './transport/otlp-response';
 export {
   METRIC_COLLECTOR_SPANS_RECEIVED,
   METRIC_COLLECTOR_SPANS_ACCEPTED,

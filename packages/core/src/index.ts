@@ -33,7 +33,7 @@ export {
   burnRate,
   timeToExhaustionMs,
   sliRatio,
-} from './budget';
+} from './math/budget';
 export {
   DEFAULT_TIER_TEMPLATES,
   REFERENCE_WINDOW_MS,
@@ -47,16 +47,16 @@ export {
   resolveMinEvents,
   resolveNoDataAfterMs,
   DEFAULT_NO_DATA_AFTER_MS,
-} from './tiers';
-export type { TierTemplate } from './tiers';
-export { recordedWindows, exhaustionWindow } from './recorded-windows';
-export { RollingWindow, DEFAULT_BUCKETS } from './window';
-export type { RollingWindowState } from './window';
-export { CalendarWindow } from './calendar-window';
-export { calendarPeriod, parseLocalDateTime } from './calendar';
-export { SliceTracker } from './timeslices';
-export { RouteTable, parseRoutePattern, globToRegExp } from './route-table';
-export { SpanFacts } from './span-facts';
+} from './math/tiers';
+export type { TierTemplate } from './math/tiers';
+export { recordedWindows, exhaustionWindow } from './windows/recorded-windows';
+export { RollingWindow, DEFAULT_BUCKETS } from './windows/window';
+export type { RollingWindowState } from './windows/window';
+export { CalendarWindow } from './windows/calendar-window';
+export { calendarPeriod, parseLocalDateTime } from './windows/calendar';
+export { SliceTracker } from './windows/timeslices';
+export { RouteTable, parseRoutePattern, globToRegExp } from './classify/route-table';
+export { SpanFacts } from './classify/span-facts';
 export {
   CompiledSlo,
   Outcome,
@@ -64,9 +64,9 @@ export {
   FAILURE_REASON_STATUS,
   FAILURE_REASON_LATENCY,
   FAILURE_REASON_ATTRIBUTE_PREFIX,
-} from './classify';
-export type { AttributePredicate } from './classify';
-export { GRPC_CODE_BY_NAME, GRPC_SERVER_ERROR_CODES, grpcCodeOf } from './grpc-codes';
+} from './classify/classify';
+export type { AttributePredicate } from './classify/classify';
+export { GRPC_CODE_BY_NAME, GRPC_SERVER_ERROR_CODES, grpcCodeOf } from './classify/grpc-codes';
 export {
   ATTR_HTTP_ROUTE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -107,9 +107,9 @@ export {
   UNIT_EVENTS,
   TIME_TO_EXHAUSTION_MAX_SECONDS,
 } from './metric-names';
-export { SpecError, suggest } from './spec-error';
-export type { SpecIssue } from './spec-error';
-export { validateSpec, parseSpec, loadSpec, parseBytes } from './spec';
+export { SpecError, suggest } from './spec/spec-error';
+export type { SpecIssue } from './spec/spec-error';
+export { validateSpec, parseSpec, loadSpec, parseBytes } from './spec/spec';
 export {
   fromOpenSlo,
   isOpenSloDocument,
@@ -118,26 +118,26 @@ export {
   SHORT_WINDOW_ANNOTATION,
   RUNBOOK_ANNOTATION,
   BURNRATE_SOURCE,
-} from './openslo';
-export type { OpenSloOrigin } from './openslo';
-export { toOpenSlo, sloToOpenSlo, openSloYaml, toShorthand } from './openslo-export';
-export { selectorRaw, goodRaw } from './spec-writer';
-export { SloState } from './slo-state';
+} from './spec/openslo';
+export type { OpenSloOrigin } from './spec/openslo';
+export { toOpenSlo, sloToOpenSlo, openSloYaml, toShorthand } from './spec/openslo-export';
+export { selectorRaw, goodRaw } from './spec/spec-writer';
+export { SloState } from './engine/slo-state';
 export {
   SloHistory,
   fineStepMs,
   coarseStepMs,
   FINE_POINTS,
   COARSE_MAX_POINTS,
-} from './slo-history';
-export type { SloHistoryState, SloHistorySeries, HistorySample } from './slo-history';
-export { HistoryRing, HISTORY_STATUSES } from './history-ring';
+} from './history/slo-history';
+export type { SloHistoryState, SloHistorySeries, HistorySample } from './history/slo-history';
+export { HistoryRing, HISTORY_STATUSES } from './history/history-ring';
 export {
   periodReport,
   reportPeriod,
   periodSeriesFromHistory,
   REPORT_PERIODS,
-} from './period-report';
+} from './history/period-report';
 export type {
   PeriodSeries,
   ReportPeriod,
@@ -146,8 +146,8 @@ export type {
   AlertIntervalReport,
   BurnStats,
   WeekdayReport,
-} from './period-report';
-export type { HistoryReading, HistorySeries, HistoryRingState } from './history-ring';
+} from './history/period-report';
+export type { HistoryReading, HistorySeries, HistoryRingState } from './history/history-ring';
 export type {
   SloSnapshot,
   SloStateOptions,
@@ -155,15 +155,15 @@ export type {
   TierReading,
   DropReason,
   SloStateData,
-} from './slo-state';
-export { SloEngine, systemClock, STATE_VERSION } from './engine';
+} from './engine/slo-state';
+export { SloEngine, systemClock, STATE_VERSION } from './engine/engine';
 export {
   AttributionLedger,
   DEFAULT_MAX_ATTRIBUTION_KEYS,
   DEFAULT_ATTRIBUTION_BUCKETS,
   EXEMPLARS_PER_SLO,
   EXEMPLARS_PER_KEY,
-} from './attribution-ledger';
+} from './attribution/attribution-ledger';
 export type {
   AttributionKey,
   AttributionLedgerOptions,
@@ -171,9 +171,9 @@ export type {
   AttributionReading,
   AttributionRow,
   Exemplar,
-} from './attribution-ledger';
-export { LedgerRing } from './ledger-ring';
-export type { LedgerRingState } from './ledger-ring';
+} from './attribution/attribution-ledger';
+export { LedgerRing } from './attribution/ledger-ring';
+export type { LedgerRingState } from './attribution/ledger-ring';
 export {
   explainSlo,
   explanationText,
@@ -181,13 +181,13 @@ export {
   DEPLOY_LEAD_MS,
   EXPLAIN_TOP,
   EXPLAIN_TRACES,
-} from './explain';
-export type { Explanation, Offender, VersionShare, DeployCorrelation } from './explain';
-export type { SloEngineOptions, DropCounts, EngineState } from './engine';
-export { classifyStatus, releaseDecision, strictestDecision, DECISION_ORDER } from './status';
-export type { SloStatus, ReleaseDecision, StatusInputs } from './status';
+} from './attribution/explain';
+export type { Explanation, Offender, VersionShare, DeployCorrelation } from './attribution/explain';
+export type { SloEngineOptions, DropCounts, EngineState } from './engine/engine';
+export { classifyStatus, releaseDecision, strictestDecision, DECISION_ORDER } from './math/status';
+export type { SloStatus, ReleaseDecision, StatusInputs } from './math/status';
 export { replay, parseReplayCsv, wholeMinutes, MAX_REPLAY_MINUTES } from './replay';
-export { reachesThreshold, THRESHOLD_RELATIVE_EPSILON } from './threshold';
+export { reachesThreshold, THRESHOLD_RELATIVE_EPSILON } from './math/threshold';
 export type {
   ReplayOptions,
   ReplayResult,

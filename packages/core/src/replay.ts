@@ -1,7 +1,7 @@
-import { burnRate, errorBudgetFraction, remainingRatio, sliRatio } from './budget';
+import { burnRate, errorBudgetFraction, remainingRatio, sliRatio } from './math/budget';
 import { formatDuration, MINUTE_MS } from './duration';
-import { reachesThreshold } from './threshold';
-import { deriveTiers } from './tiers';
+import { reachesThreshold } from './math/threshold';
+import { deriveTiers } from './math/tiers';
 import type { Severity } from './types';
 
 /** One minute of aggregated events. */

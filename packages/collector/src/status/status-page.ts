@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { explainSlo, type Explanation, type SloEngine, type SloSnapshot } from '@burnrate/core';
-import { bearerTokenMatches } from '../auth';
-import { slosResponse, toJson } from '../slos-api';
+import { bearerTokenMatches } from '../transport/auth';
+import { slosResponse, toJson } from '../transport/slos-api';
 import { historyResponse } from './history-api';
 
 /** Every SLO's numbers as JSON. */

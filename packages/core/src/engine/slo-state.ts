@@ -1,0 +1,547 @@
+import {
+  burnRate,
+  errorBudgetFraction,
+  remainingRatio,
+  sliRatio,
+  timeToExhaustionMs,
+} from '../math/budget';
+import {
+  AttributionLedger,
+  type AttributionLedgerState,
+  type AttributionReading,
+} from '../attribution/attribution-ledger';
+import { CalendarWindow, type CalendarWindowState } from '../windows/calendar-window';
+import type { CompiledSlo } from '../classify/classify';
+import { formatDuration, HOUR_MS } from '../duration';
+import { SloHistory, type SloHistoryState } from '../history/slo-history';
+import { classifyStatus, type SloStatus } from '../math/status';
+import { recordedWindows } from '../windows/recorded-windows';
+import { reachesThreshold } from '../math/threshold';
+import { resolveMinEvents } from '../math/tiers';
+import { SliceTracker } from '../windows/timeslices';
+import type { AlertTier, Severity, SloDefinition } from '../types';
+import { RECORD_TIME, RollingWindow, type RollingWindowState } from '../windows/window';
+
+/** Burn rate over one alert window. */
+export interface WindowReading {
+  /** `slo.window` attribute value: `5m`, `1h`, … */
+  readonly window: string;
+  readonly windowMs: number;
+  readonly eligible: number;
+  readonly bad: number;
+  readonly burnRate: number;
+}
+
+/** State of one alert tier. */
+export interface TierReading {
+  readonly tier: AlertTier;
+  readonly longBurnRate: number;
+  readonly shortBurnRate: number;
+  readonly firing: boolean;
+}
+
+/** Every number of one SLO at one instant, read from one consistent state. */
+export interface SloSnapshot {
+  readonly name: string;
+  readonly definition: SloDefinition;
+  readonly timeMs: number;
+  /** Objective as a ratio (0.999). */
+  readonly target: number;
+  /** SLO window length (nominal for calendar windows). */
+  readonly windowMs: number;
+  /** Eligible events (slices, for timeslices budgets) in the SLO window. */
+  readonly eligible: number;
+  readonly good: number;
+  readonly bad: number;
+  /** good / eligible over the SLO window (1 without events). */
+  readonly sli: number;
+  /** Allowed bad events (or bad slices) in the SLO window. */
+  readonly budget: number;
+  /** Remaining budget ratio: 1 → 0 → negative. */
+  readonly remaining: number;
+  /** Burn rate per alert window, shortest window first. */
+  readonly windows: readonly WindowReading[];
+  /** Burn rate over the last hour, used for time to exhaustion. */
+  readonly burnRate1h: number;
+  /** Milliseconds until the budget is spent at the 1 h burn rate (Infinity when not burning). */
+  readonly timeToExhaustionMs: number;
+  readonly tiers: readonly TierReading[];
+  /** Whether any tier of the severity fires. */
+  readonly firing: Readonly<Record<Severity, boolean>>;
+  readonly status: SloStatus;
+  /** Good and bad events since start (or restore): the `slo.events` counters. */
+  readonly totals: { readonly good: number; readonly bad: number };
+}
+
+/** Serialized state of one SLO. */
+export interface SloStateData {
+  window: RollingWindowState | CalendarWindowState;
+  alertWindows: RollingWindowState[];
+  totals: { good: number; bad: number };
+  /** The SLO's history (absent in state written before history existed). */
+  history?: SloHistoryState;
+  /** The attribution ledger (absent in states written before it existed). */
+  attribution?: AttributionLedgerState;
+}
+
+/** Options of a {@link SloState} beyond its SLO. */
+export interface SloStateOptions {
+  /**
+   * Bucket width to use instead of 1/300 of each window (replay uses one minute
+   * so that its window sums are exact per minute).
+   */
+  resolutionMs?: number;
+  /** Cap on attribution keys. @default DEFAULT_MAX_ATTRIBUTION_KEYS */
+  maxAttributionKeys?: number;
+  /** Buckets per attribution window. @default DEFAULT_ATTRIBUTION_BUCKETS */
+  attributionBuckets?: number;
+}
+
+/** Scratch slots `[timeMs, nowMs]` read by {@link SloState.recordEvent}. */
+export const EVENT_TIME = new Float64Array(2);
+
+/** Why an event was not counted. */
+export type DropReason = 'late' | 'future' | 'invalid';
+
+/**
+ * The live state of one SLO: a window of the SLO's length (rolling ring or
+ * calendar period), one ring per alert window, lifetime totals, and for
+ * timeslices budgets the open slices.
+ */
+export class SloState {
+  readonly slo: CompiledSlo;
+  // The fields {@link recordEvent} reads on its fast path come first (one hidden
+  // class, in this order): fewer cache lines per SLO and span.
+  /** Events older than now minus this are late (rolling windows; calendar windows refuse them themselves). */
+  private readonly _lateBeforeMs: number;
+  /**
+   * Width of the pending bucket (the finest ring's bucket, which every other
+   * ring's bucket is a whole multiple of); 0 when events go straight to the rings.
+   */
+  private readonly _pendingMs: number;
+  /** Bounds of the pending bucket, `[start, end)` ms: a span in it needs no division. */
+  private _pendingStartMs = -Infinity;
+  private _pendingEndMs = -Infinity;
+  /** Index of the pending bucket: never older than any ring's head bucket. */
+  private _pendingIndex = -Infinity;
+  /** The SLO window when it is a calendar period. */
+  private readonly _calendar: CalendarWindow | undefined;
+  private _pendingGood = 0;
+  private _pendingBad = 0;
+  private _totalGood = 0;
+  private _totalBad = 0;
+  private readonly _definition: SloDefinition;
+  private readonly _window: RollingWindow | CalendarWindow;
+  private readonly _alertWindows: RollingWindow[];
+  private readonly _labels: string[];
+  private readonly _hourIndex: number;
+  private readonly _slices: SliceTracker | undefined;
+  /** Per tier, since when both windows have been at the threshold (NaN: not now). */
+  private readonly _holdSince: number[];
+  /** The rolling rings (the SLO window when rolling, then every alert window). */
+  private readonly _rings: RollingWindow[];
+  private readonly _history: SloHistory;
+  /** Eligible and bad events by route, code, reason and version: what burns the budget. */
+  readonly attribution: AttributionLedger;
+  /** `alerting.minEvents`: eligible events a tier's long window needs before it fires. */
+  private readonly _minEvents: number;
+
+  /**
+   * @param slo the compiled SLO
+   * @param options bucket resolution and attribution settings (a number: `resolutionMs`)
+   */
+  constructor(slo: CompiledSlo, options?: SloStateOptions | number) {
+    const opts: SloStateOptions =
+      typeof options === 'number' ? { resolutionMs: options } : (options ?? {});
+    const resolutionMs = opts.resolutionMs;
+    this.slo = slo;
+    const def = slo.definition;
+    this._definition = def;
+    const ring = (ms: number) =>
+      resolutionMs !== undefined && ms >= resolutionMs
+        ? new RollingWindow(ms, Math.round(ms / resolutionMs))
+        : new RollingWindow(ms);
+    this._window =
+      def.window.type === 'rolling'
+        ? ring(def.window.durationMs)
+        : new CalendarWindow(def.window.unit, def.window.timeZone, def.window.startTime);
+    this._lateBeforeMs = def.window.type === 'rolling' ? def.window.durationMs : Infinity;
+    const lengths = recordedWindows(def);
+    this._alertWindows = lengths.map(ring);
+    this._labels = lengths.map(formatDuration);
+    this._hourIndex = lengths.indexOf(HOUR_MS);
+    this._slices =
+      def.budgeting.method === 'timeslices'
+        ? new SliceTracker(def.budgeting.sliceMs, def.budgeting.sliceTarget)
+        : def.budgeting.method === 'ratio-timeslices'
+          ? new SliceTracker(def.budgeting.sliceMs, 1, true)
+          : undefined;
+    this._holdSince = def.alerting.tiers.map(() => NaN);
+    this._calendar = this._window instanceof CalendarWindow ? this._window : undefined;
+    this._rings =
+      this._window instanceof RollingWindow
+        ? [this._window, ...this._alertWindows]
+        : [...this._alertWindows];
+    this._pendingMs = this._slices === undefined ? pendingBucketMs(this._rings) : 0;
+    this.attribution = new AttributionLedger({
+      windowsMs: [...lengths, def.window.durationMs],
+      reasons: slo.failureReasons,
+      maxKeys: opts.maxAttributionKeys,
+      buckets: opts.attributionBuckets,
+    });
+    this._minEvents = resolveMinEvents(def);
+    this._history = new SloHistory(def.window.durationMs, this._labels);
+  }
+
+  /** The SLO's history: every {@link snapshot} is a reading. */
+  get history(): SloHistory {
+    return this._history;
+  }
+
+  /**
+   * Since when the burn has been elevated, as of the last {@link snapshot}: the
+   * start of the oldest bucket of the latest run of buckets whose bad ratio
+   * exceeds the budget (burn > 1), walking back from now through the 1 h ring,
+   * then the longer alert rings; buckets without events do not break the run.
+   * NaN when the newest bucket with events is not burning; a run that reaches
+   * the end of the longest ring reports that ring's start.
+   */
+  elevatedSinceMs(): number {
+    const allowed = errorBudgetFraction(this._definition.target);
+    const out = new Float64Array(2);
+    let since = NaN;
+    let covered = Infinity;
+    const first = this._hourIndex >= 0 ? this._hourIndex : 0;
+    for (let r = first; r < this._alertWindows.length; r++) {
+      const w = this._alertWindows[r];
+      if (w.headIndex === -Infinity) continue;
+      for (let back = 0; back < w.buckets; back++) {
+        const start = (w.headIndex - back) * w.bucketMs;
+        if (start + w.bucketMs > covered) continue;
+        w.bucketCounts(back, out);
+        const eligible = out[0] + out[1];
+        if (eligible === 0) continue;
+        if (out[1] / eligible > allowed * (1 + 1e-9)) {
+          since = start;
+          covered = start;
+        } else return since;
+      }
+      covered = Math.min(covered, (w.headIndex - w.buckets + 1) * w.bucketMs);
+    }
+    return since;
+  }
+
+  /** What the attribution ledger holds at `nowMs`. */
+  readAttribution(nowMs: number): AttributionReading {
+    return this.attribution.read(nowMs);
+  }
+
+  /** The SLO window's length (nominal for calendar windows). */
+  get windowMs(): number {
+    return this._definition.window.durationMs;
+  }
+
+  /**
+   * Records one event at `timeMs` (already checked against the future skew).
+   * Returns the drop reason, or undefined when counted.
+   */
+  record(timeMs: number, nowMs: number, good: number, bad: number): DropReason | undefined {
+    EVENT_TIME[0] = timeMs;
+    EVENT_TIME[1] = nowMs;
+    return this.recordEvent(good, bad);
+  }
+
+  /**
+   * {@link record} with the event time and now read from {@link EVENT_TIME}: the
+   * per-span path passes times this way because a double passed as an argument
+   * to a function V8 does not inline is boxed, which is an allocation per span.
+   */
+  recordEvent(good: number, bad: number): DropReason | undefined {
+    // The common case, small enough for V8 to inline into the caller: an event
+    // in the pending bucket of a rolling SLO window, not late.
+    const timeMs = EVENT_TIME[0];
+    if (
+      timeMs >= this._pendingStartMs &&
+      timeMs < this._pendingEndMs &&
+      timeMs > EVENT_TIME[1] - this._lateBeforeMs &&
+      this._calendar === undefined
+    ) {
+      this._pendingGood += good;
+      this._pendingBad += bad;
+      this._totalGood += good;
+      this._totalBad += bad;
+      return undefined;
+    }
+    return this._recordEvent(good, bad);
+  }
+
+  /** {@link recordEvent}, every case. */
+  private _recordEvent(good: number, bad: number): DropReason | undefined {
+    const timeMs = EVENT_TIME[0];
+    const nowMs = EVENT_TIME[1];
+    if (timeMs <= nowMs - this._lateBeforeMs) return 'late';
+    if (this._pendingMs > 0) {
+      // Fast path: an event in the newest bucket is added to the pending counts
+      // (two additions) instead of to each of the eight rings; the pending counts
+      // go to the rings when time moves on or before anything reads them.
+      let pending = timeMs >= this._pendingStartMs && timeMs < this._pendingEndMs;
+      let idx = this._pendingIndex;
+      if (!pending) {
+        idx = Math.floor(timeMs / this._pendingMs);
+        pending = idx >= this._pendingIndex;
+      }
+      if (pending) {
+        if (this._calendar !== undefined && !this._calendar.record(timeMs, good, bad))
+          return 'late';
+        if (idx > this._pendingIndex) {
+          this._flush();
+          this._pendingIndex = idx;
+          this._pendingStartMs = idx * this._pendingMs;
+          this._pendingEndMs = this._pendingStartMs + this._pendingMs;
+        }
+        this._pendingGood += good;
+        this._pendingBad += bad;
+        this._totalGood += good;
+        this._totalBad += bad;
+        return undefined;
+      }
+      this._flush();
+    }
+    let g = good;
+    let b = bad;
+    let t = timeMs;
+    if (this._slices !== undefined) {
+      const flip = this._slices.record(timeMs, good, bad);
+      if (Number.isNaN(flip)) return 'late';
+      g = 0;
+      b = flip;
+      t = this._slices.sliceStart(timeMs);
+    }
+    let counted: boolean;
+    const w = this._window;
+    if (w instanceof RollingWindow) {
+      RECORD_TIME[0] = t;
+      counted = w.recordAtScratchTime(g, b);
+    } else counted = w.record(t, g, b);
+    if (!counted && this._slices === undefined) return 'late';
+    this._totalGood += good;
+    this._totalBad += bad;
+    if (b === 0 && g === 0) return undefined;
+    const aw = this._alertWindows;
+    for (let i = 0; i < aw.length; i++) {
+      RECORD_TIME[0] = t;
+      aw[i].recordAtScratchTime(g, b);
+    }
+    return undefined;
+  }
+
+  /** Reads every number at `nowMs`. */
+  snapshot(nowMs: number): SloSnapshot {
+    const def = this._definition;
+    const target = def.target;
+    const windowMs = def.window.durationMs;
+    this._flush();
+    this._window.advance(nowMs);
+    for (const w of this._alertWindows) w.advance(nowMs);
+    // the rings' heads may now be past the pending bucket: older events go the slow way
+    if (this._pendingMs > 0) {
+      const idx = Math.floor(nowMs / this._pendingMs);
+      if (idx > this._pendingIndex) this._movePending(idx);
+    }
+    const slices = this._slices;
+    let eligible: number;
+    let good: number;
+    let bad: number;
+    if (slices === undefined) {
+      good = this._window.good;
+      bad = this._window.bad;
+      eligible = good + bad;
+    } else {
+      eligible = windowMs / slices.sliceMs;
+      bad = this._window.bad;
+      good = eligible - bad;
+    }
+    const windows: WindowReading[] = this._alertWindows.map((w, i) => {
+      const e = slices === undefined ? w.good + w.bad : w.lengthMs / slices.sliceMs;
+      return {
+        window: this._labels[i],
+        windowMs: w.lengthMs,
+        eligible: e,
+        bad: w.bad,
+        burnRate: burnRate(target, e, w.bad),
+      };
+    });
+    const remaining = remainingRatio(target, eligible, bad);
+    const burnRate1h =
+      this._hourIndex >= 0
+        ? windows[this._hourIndex].burnRate
+        : (windows[windows.length - 1]?.burnRate ?? 0);
+    const tte = timeToExhaustionMs(remaining, windowMs, burnRate1h);
+    const byLength = new Map(windows.map(w => [w.windowMs, w]));
+    const firing: Record<Severity, boolean> = { page: false, ticket: false };
+    const tiers: TierReading[] = def.alerting.tiers.map((tier, index) => {
+      const long = byLength.get(tier.longWindowMs);
+      const longBurnRate = long?.burnRate ?? 0;
+      const shortBurnRate = byLength.get(tier.shortWindowMs)?.burnRate ?? 0;
+      const onNow =
+        reachesThreshold(longBurnRate, tier.burnRate) &&
+        reachesThreshold(shortBurnRate, tier.burnRate) &&
+        (long?.eligible ?? 0) >= this._minEvents;
+      const on = this._held(index, onNow, tier.holdMs ?? 0, nowMs);
+      if (on) firing[tier.severity] = true;
+      return { tier, longBurnRate, shortBurnRate, firing: on };
+    });
+    const sli = sliRatio(eligible, good);
+    const status = classifyStatus({
+      remaining,
+      burnRate: burnRate1h,
+      timeToExhaustionMs: tte,
+      pageFiring: firing.page,
+      ticketFiring: firing.ticket,
+      windowMs,
+    });
+    this._history.add(nowMs, {
+      remaining,
+      sli,
+      burnRates: windows.map(w => w.burnRate),
+      page: firing.page,
+      ticket: firing.ticket,
+      status,
+      totalGood: this._totalGood,
+      totalBad: this._totalBad,
+    });
+    return {
+      name: def.name,
+      definition: def,
+      timeMs: nowMs,
+      target,
+      windowMs,
+      eligible,
+      good,
+      bad,
+      sli,
+      budget: errorBudgetFraction(target) * eligible,
+      remaining,
+      windows,
+      burnRate1h,
+      timeToExhaustionMs: tte,
+      tiers,
+      firing,
+      status,
+      totals: { good: this._totalGood, bad: this._totalBad },
+    };
+  }
+
+  /**
+   * Whether a tier fires with a hold (`for:`): its condition must have been
+   * true at every reading for `holdMs`, as Prometheus evaluates `for:`.
+   */
+  private _held(index: number, onNow: boolean, holdMs: number, nowMs: number): boolean {
+    if (!onNow) {
+      this._holdSince[index] = NaN;
+      return false;
+    }
+    if (holdMs <= 0) return true;
+    if (Number.isNaN(this._holdSince[index])) this._holdSince[index] = nowMs;
+    return nowMs - this._holdSince[index] >= holdMs;
+  }
+
+  /** Lifetime good events. */
+  get totalGood(): number {
+    return this._totalGood;
+  }
+
+  /** Lifetime bad events. */
+  get totalBad(): number {
+    return this._totalBad;
+  }
+
+  /** Bytes held by the window buckets and the history rings. */
+  get byteSize(): number {
+    let n = this._window instanceof RollingWindow ? this._window.byteSize : 64;
+    for (const w of this._alertWindows) n += w.byteSize;
+    n += this._history.byteSize;
+    return n;
+  }
+
+  toJSON(): SloStateData {
+    this._flush();
+    return {
+      window: this._window.toJSON(),
+      alertWindows: this._alertWindows.map(w => w.toJSON()),
+      totals: { good: this._totalGood, bad: this._totalBad },
+      history: this._history.toJSON(),
+      attribution: this.attribution.toJSON(),
+    };
+  }
+
+  /** Restores saved state; windows whose shape changed (spec edited) are left empty. Returns false when nothing fit. */
+  restore(data: SloStateData): boolean {
+    if (!data || typeof data !== 'object') return false;
+    let ok = (this._window as { restore(s: unknown): boolean }).restore(data.window);
+    const saved = Array.isArray(data.alertWindows) ? data.alertWindows : [];
+    for (const w of this._alertWindows) {
+      const match = saved.find(s => s && s.lengthMs === w.lengthMs);
+      if (match) ok = w.restore(match) && ok;
+    }
+    if (data.totals && Number.isFinite(data.totals.good) && Number.isFinite(data.totals.bad)) {
+      this._totalGood = data.totals.good;
+      this._totalBad = data.totals.bad;
+    }
+    this._resetPending();
+    this._history.restore(data.history);
+    this._history.baseline(this._totalGood, this._totalBad);
+    if (data.attribution !== undefined) this.attribution.restore(data.attribution);
+    return ok;
+  }
+
+  /** Adds the pending counts to every ring, at the start of the pending bucket. */
+  private _flush(): void {
+    const g = this._pendingGood;
+    const b = this._pendingBad;
+    if (g === 0 && b === 0) return;
+    this._pendingGood = 0;
+    this._pendingBad = 0;
+    const t = this._pendingIndex * this._pendingMs;
+    const rings = this._rings;
+    for (let i = 0; i < rings.length; i++) {
+      RECORD_TIME[0] = t;
+      rings[i].recordAtScratchTime(g, b);
+    }
+  }
+
+  /** Drops the pending counts and moves the pending bucket to the newest ring head. */
+  private _resetPending(): void {
+    this._pendingGood = 0;
+    this._pendingBad = 0;
+    let idx = -Infinity;
+    if (this._pendingMs > 0) {
+      for (const r of this._rings) {
+        if (r.headIndex === -Infinity) continue;
+        idx = Math.max(idx, Math.floor((r.headIndex * r.bucketMs) / this._pendingMs));
+      }
+    }
+    this._movePending(idx);
+  }
+
+  /** Moves the (flushed) pending bucket to `idx` (cold path). */
+  private _movePending(idx: number): void {
+    this._pendingIndex = idx;
+    this._pendingStartMs = idx * this._pendingMs;
+    this._pendingEndMs = this._pendingStartMs + this._pendingMs;
+  }
+}
+
+/**
+ * The pending bucket width for a set of rings: the finest bucket, when it is a
+ * whole number of milliseconds and every other bucket is a whole multiple of
+ * it (so that a pending bucket lies inside one bucket of every ring); 0 otherwise.
+ */
+function pendingBucketMs(rings: readonly RollingWindow[]): number {
+  if (rings.length === 0) return 0;
+  let fine = Infinity;
+  for (const r of rings) fine = Math.min(fine, r.bucketMs);
+  if (!Number.isInteger(fine) || fine <= 0) return 0;
+  for (const r of rings) if (!Number.isInteger(r.bucketMs / fine)) return 0;
+  return fine;
+}
