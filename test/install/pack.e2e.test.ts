@@ -1,6 +1,13 @@
 import * as assert from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { driveItemsApp, ITEMS_FAILING, ITEMS_REQUESTS } from '../helpers/route-app';
@@ -106,7 +113,9 @@ describe('packed tarballs installed like a user', function () {
   });
 
   it('should run the CLI installed from its tarball', () => {
-    const version = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')).version;
+    const version = JSON.parse(
+      readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')
+    ).version;
     assert.strictEqual(npm(['exec', '--', 'burnrate', '--version'], app).trim(), version);
     assert.match(
       npm(['exec', '--', 'burnrate', 'validate', 'burnrate.yaml'], app),
