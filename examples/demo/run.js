@@ -3,8 +3,10 @@
  * `npm run demo`: the checkout example, instrumented through
  * `node --require @burnrate/register`, with a demo spec of short windows
  * (examples/demo/burnrate.yaml); bounded traffic from a second process with an
- * incident in the middle (errors and a slow search); and the SLO numbers read
- * live from the service's own Prometheus endpoint every second.
+ * incident in the middle (errors and a slow search); the SLO numbers read
+ * live from the service's own Prometheus endpoint every second; and a burnrate
+ * collector receiving the service's traces over OTLP, whose status page (the
+ * URL is printed) shows the budget burn during the incident.
  *
  * Runs DEMO_SECONDS (default 120) seconds, or until Ctrl-C, and leaves no
  * process behind. On a terminal it redraws a table; otherwise it prints plain
@@ -141,6 +143,25 @@ async function stopChildren() {
 
 async function main() {
   const [appPort, metricsPort] = [await freePort(), await freePort()];
+  const [pagePort, grpcPort, collectorMetricsPort] = [await freePort(), await freePort(), await freePort()];
+  const collector = start(
+    [
+      'packages/cli/bin/burnrate.js',
+      'collector',
+      '--config',
+      path.join(__dirname, 'burnrate.yaml'),
+      '--http-port',
+      String(pagePort),
+      '--grpc-port',
+      String(grpcPort),
+      '--metrics-port',
+      String(collectorMetricsPort),
+    ],
+    {},
+    'burnrate collector'
+  );
+  await waitFor(pagePort, '/readyz', collector);
+  const pageUrl = `http://127.0.0.1:${pagePort}/`;
   const service = start(
     ['--require', '@burnrate/register', 'examples/checkout/server.js'],
     {
@@ -149,13 +170,18 @@ async function main() {
       BURNRATE_CONFIG: path.join(__dirname, 'burnrate.yaml'),
       OTEL_METRICS_EXPORTER: 'prometheus',
       OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-      OTEL_TRACES_EXPORTER: 'none',
+      // the service's traces also go to the collector, which draws the status page
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${pageUrl}v1/traces`,
+      OTEL_BSP_SCHEDULE_DELAY: '500',
     },
     'checkout service'
   );
   await waitFor(appPort, '/healthz', service);
   await waitFor(metricsPort, '/metrics', service);
   console.log(`burnrate demo: checkout on http://127.0.0.1:${appPort}, metrics on http://127.0.0.1:${metricsPort}/metrics`);
+  console.log(`burnrate demo: status page on ${pageUrl} (open it to watch the budget burn during the incident)`);
   console.log(`running ${SECONDS}s (DEMO_SECONDS), incident from ${Math.round(SECONDS * 0.25)}s to ${Math.round(SECONDS * 0.6)}s; Ctrl-C stops`);
   const traffic = start([path.join(__dirname, 'traffic.js'), String(appPort), String(SECONDS), String(RATE)], {}, 'traffic');
   const startedAt = Date.now();
@@ -178,7 +204,7 @@ async function main() {
     }
     const elapsed = Math.round((Date.now() - startedAt) / 1000);
     if (TTY) {
-      last = `burnrate demo — ${elapsed}s of ${SECONDS}s, traffic: ${phase}   (metrics: http://127.0.0.1:${metricsPort}/metrics)\n\n${table(slos)}\n`;
+      last = `burnrate demo — ${elapsed}s of ${SECONDS}s, traffic: ${phase}   (status page: ${pageUrl}, metrics: http://127.0.0.1:${metricsPort}/metrics)\n\n${table(slos)}\n`;
       process.stdout.write(`\x1b[H\x1b[2J${last}`);
     } else {
       last = plain(elapsed, phase, slos);

@@ -13,6 +13,12 @@ function ports(output: string): number[] {
   return [Number(m[1]), Number(m[2])];
 }
 
+function pagePort(output: string): number {
+  const m = /status page on http:\/\/127\.0\.0\.1:(\d+)\//.exec(output);
+  assert.ok(m, `no status page URL in:\n${output}`);
+  return Number(m[1]);
+}
+
 describe('examples/demo/run.js', () => {
   let demo: Child | undefined;
 
@@ -45,6 +51,25 @@ describe('examples/demo/run.js', () => {
       await new Promise(r => setTimeout(r, 100));
     const [appPort, metricsPort] = ports(demo.stdout());
     assert.strictEqual(await isListening(metricsPort), true);
+    // the printed status page answers, and its collector sees the service's traces
+    const page = pagePort(demo.stdout());
+    const html = await fetch(`http://127.0.0.1:${page}/`);
+    assert.strictEqual(html.status, 200);
+    assert.match(await html.text(), /<title>SLO status/);
+    let eligible = 0;
+    const until = Date.now() + 20_000;
+    while (eligible === 0 && Date.now() < until) {
+      const doc = (await (await fetch(`http://127.0.0.1:${page}/api/slos`)).json()) as {
+        slos: Array<{ name: string; eligible: number }>;
+      };
+      assert.deepStrictEqual(doc.slos.map(s => s.name).sort(), [
+        'checkout-availability',
+        'checkout-latency',
+      ]);
+      eligible = doc.slos.find(s => s.name === 'checkout-availability')!.eligible;
+      if (eligible === 0) await new Promise(r => setTimeout(r, 250));
+    }
+    assert.ok(eligible > 0, 'the collector counts the service spans');
     const started = Date.now();
     demo.process.kill('SIGINT');
     const { code } = await demo.exited;
@@ -52,5 +77,6 @@ describe('examples/demo/run.js', () => {
     assert.ok(Date.now() - started < 6_000, 'stops promptly');
     assert.strictEqual(await isListening(appPort), false);
     assert.strictEqual(await isListening(metricsPort), false);
+    assert.strictEqual(await isListening(page), false);
   });
 });
