@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, http, startNode, waitForHttp, type Child } from '../helpers/child';
 import { TestReceiver } from '../helpers/http-receiver';
+import { parsePrometheusText, sampleValue } from '../helpers/prom-text';
 
 const ROOT = resolve(__dirname, '../../..');
 const SERVER = resolve(ROOT, 'examples/checkout/server.js');
@@ -60,5 +61,17 @@ describe('register notifications (BURNRATE_* variables)', function () {
     const body = JSON.parse(hook.requests[0].body) as { text: string; blocks: unknown[] };
     assert.match(body.text, /FIRING page: SLO checkout-availability burns its error budget/);
     assert.match(JSON.stringify(body.blocks), /500 on GET \/api\/orders\/:id \(status/);
+    // the self-metrics are on the app's Prometheus endpoint, beside the SLO instruments
+    let sent = 0;
+    for (let i = 0; i < 50 && sent === 0; i++) {
+      const samples = parsePrometheusText((await http(metricsPort, 'GET', '/metrics')).body);
+      const hits = samples.filter(
+        x =>
+          x.name === 'burnrate_notifications_sent_total' && x.labels.burnrate_receiver === 'webhook'
+      );
+      sent = hits.length === 1 ? sampleValue(hits, hits[0].name, hits[0].labels) : 0;
+      if (sent === 0) await new Promise(r => setTimeout(r, 100));
+    }
+    assert.strictEqual(sent, 1);
   });
 });

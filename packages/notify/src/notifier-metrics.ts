@@ -22,12 +22,20 @@ const DROP_REASONS: readonly DropReason[] = ['queue_full', 'failed', 'rejected',
 export class NotifierMetrics {
   /** Transitions by `severity/state`. */
   readonly transitions = new Map<string, number>();
+  private readonly _queues: readonly DeliveryQueue[];
   private _meter: Meter | undefined;
   private _observables: Observable[] = [];
   private _observe: (r: BatchObservableResult) => void = () => {};
 
   constructor(meterProvider: MeterProvider | undefined, queues: readonly DeliveryQueue[]) {
-    if (meterProvider === undefined) return;
+    this._queues = queues;
+    if (meterProvider !== undefined) this.register(meterProvider);
+  }
+
+  /** Creates the instruments on `meterProvider`, removing them from the previous one. */
+  register(meterProvider: MeterProvider): void {
+    this.shutdown();
+    const queues = this._queues;
     const m = meterProvider.getMeter(NOTIFY_METER_NAME);
     const sent = m.createObservableCounter(METRIC_NOTIFICATIONS_SENT, {
       description: 'Alert messages delivered, by receiver kind',

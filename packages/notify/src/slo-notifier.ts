@@ -1,4 +1,4 @@
-import { diag } from '@opentelemetry/api';
+import { diag, type MeterProvider } from '@opentelemetry/api';
 import type { Clock, SloEngine, SloSnapshot } from '@burnrate/core';
 import { buildNotice } from './alert-notice';
 import { AlertTracker, type TierTransition } from './alert-tracker';
@@ -118,6 +118,14 @@ export class SloNotifier {
       ...this._alertmanagers,
       ...this._webhooks.map(w => w.queue),
     ]);
+  }
+
+  /**
+   * Moves the self-metrics to `meterProvider` (the processor follows the
+   * global MeterProvider that NodeSDK installs after it was constructed).
+   */
+  useMeterProvider(meterProvider: MeterProvider): void {
+    if (this._shutdown === undefined) this._metrics.register(meterProvider);
   }
 
   /** Whether there is any receiver to notify. */

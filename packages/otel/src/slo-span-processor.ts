@@ -74,7 +74,6 @@ export class SloSpanProcessor implements SpanProcessor {
     }
     if (options.notifications !== undefined) {
       this._notifier = new SloNotifier({
-        meterProvider: options.meterProvider,
         ...options.notifications,
         engine: this._engine,
         clock: options.clock,
@@ -198,6 +197,7 @@ export class SloSpanProcessor implements SpanProcessor {
         dropped: () => this.dropped,
       });
       this._diagnostics.observe(provider);
+      this._notifier?.useMeterProvider(provider);
     } catch {
       // A broken provider must not break the host app; the engine keeps counting.
       this._metrics = undefined;

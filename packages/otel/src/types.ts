@@ -40,11 +40,11 @@ export interface SloSpanProcessorOptions {
    * Alert notifications: the processor evaluates its SLOs' alert tiers on a
    * timer of its own and sends state changes to Alertmanager and/or webhooks
    * (see `@burnrate/notify`). Started with the processor, stopped by its
-   * `shutdown`; the self-metrics go to the processor's MeterProvider when
-   * `meterProvider` is fixed. @default none
+   * `shutdown`; the self-metrics (`burnrate.notifications.*`) live on the
+   * same MeterProvider as the SLO instruments. @default none
    */
   notifications?: ProcessorNotifications;
 }
 
 /** {@link SloSpanProcessorOptions.notifications}: the notifier's options but the engine. */
-export type ProcessorNotifications = Omit<SloNotifierOptions, 'engine' | 'clock'>;
+export type ProcessorNotifications = Omit<SloNotifierOptions, 'engine' | 'clock' | 'meterProvider'>;
