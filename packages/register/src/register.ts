@@ -51,6 +51,9 @@ function register(): void {
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }
+  // one line at startup, so that a wrong spec path, port or service shows at once
+  const level = (process.env.OTEL_LOG_LEVEL ?? '').trim().toLowerCase();
+  if (level !== 'none' && level !== 'error') process.stderr.write(`burnrate: ${handle.summary}\n`);
   // Loaded by `--import` (no CommonJS parent): the app may be an ES module.
   if (module.parent === undefined || module.parent === null) registerEsmHook();
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -2,10 +2,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import {
-  HttpInstrumentation,
-  type HttpInstrumentationConfig,
-} from '@opentelemetry/instrumentation-http';
+import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import {
   ConsoleMetricExporter,
   PeriodicExportingMetricReader,
@@ -17,10 +14,13 @@ import {
   ConsoleSpanExporter,
   SimpleSpanProcessor,
   type SpanExporter,
+  type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { notificationSettingsFromEnv, type NotificationSettings } from '@burnrate/notify';
 import { SloSpanProcessor } from '@burnrate/otel';
+import { appRequire, registerInstrumentations } from './instrumentations';
+import { samplerFromEnv } from './sampler-from-env';
 
 /** What the `register` entry starts, read from the environment by {@link readRegisterConfig}. */
 export interface RegisterConfig {
@@ -42,6 +42,14 @@ export interface RegisterConfig {
   metricExportIntervalMs: number;
   /** `OTEL_METRIC_EXPORT_TIMEOUT`: ms an export may take, at most the interval. @default 30000 */
   metricExportTimeoutMs: number;
+  /**
+   * The sampler from `OTEL_TRACES_SAMPLER`/`_ARG`, wrapped so that every span is
+   * counted before the sampling decision unless `BURNRATE_COUNT=sampled`.
+   * Undefined leaves sampling to NodeSDK (spans it drops are not counted).
+   */
+  sampler?: Sampler;
+  /** Whether the SLOs count every span (true) or only sampled ones. @default true */
+  countsAll?: boolean;
   /** `OTEL_SERVICE_NAME`; undefined leaves it to the resource detectors. */
   serviceName: string | undefined;
   /**
@@ -56,6 +64,8 @@ export interface RegisterConfig {
 export interface BurnrateHandle {
   readonly sdk: NodeSDK;
   readonly processor: SloSpanProcessor;
+  /** One line: the SLOs, where the metrics go, the instrumentations, what is counted. */
+  readonly summary: string;
   /** Flushes and shuts the SDK down, at most `timeoutMs` (default 5000). Runs once. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
@@ -140,6 +150,7 @@ export function readRegisterConfig(
     problems.push(
       `OTLP metrics protocol: expected ${OTLP_PROTOCOLS.join(', ')}, got "${otlpMetricsProtocol}"`
     );
+  const { sampler, countsAll } = samplerFromEnv(env, problems);
   const notifications = notificationSettingsFromEnv(env, (name, message) =>
     problems.push(`${name}: ${message}`)
   );
@@ -157,6 +168,8 @@ export function readRegisterConfig(
     // An export must end before the next one starts (as NodeSDK does with these variables).
     metricExportTimeoutMs: Math.min(metricExportTimeoutMs, metricExportIntervalMs),
     serviceName: text(env.OTEL_SERVICE_NAME),
+    sampler,
+    countsAll,
     notifications,
   };
 }
@@ -196,7 +209,12 @@ const OTLP_METRIC_PACKAGES: Record<string, string> = {
 function metricReaders(config: RegisterConfig): MetricReader[] {
   return config.metricsExporters.map(name => {
     if (name === 'prometheus') {
-      return new PrometheusExporter({ host: config.prometheusHost, port: config.prometheusPort });
+      // started by startBurnrate, which says in one line when the port is taken
+      return new PrometheusExporter({
+        host: config.prometheusHost,
+        port: config.prometheusPort,
+        preventServerStart: true,
+      });
     }
     const exporter: PushMetricExporter =
       name === 'console'
@@ -221,24 +239,32 @@ function traceProcessors(config: RegisterConfig): SpanProcessor[] {
 }
 
 /**
- * The app's own `@opentelemetry/auto-instrumentations-node`, when installed
- * (it includes the HTTP instrumentation); otherwise the HTTP instrumentation
- * alone. Either way, requests to the Prometheus endpoint are not traced: the
- * scrapes are not the app's traffic and must not count in its SLOs.
+ * The instrumentations of {@link registerInstrumentations}, resolved from the
+ * application (`process.argv[1]`); requests to the Prometheus endpoint are not
+ * traced: the scrapes are not the app's traffic and must not count in its SLOs.
  */
-function instrumentations(config: RegisterConfig, cwd: string): unknown[] {
+function instrumentations(
+  config: RegisterConfig,
+  cwd: string
+): { instrumentations: unknown[]; names: string[] } {
   const scrapePort = config.metricsExporters.includes('prometheus') ? config.prometheusPort : -1;
   const http: HttpInstrumentationConfig = {
     ignoreIncomingRequestHook: req => req.socket?.localPort === scrapePort,
   };
-  try {
-    const appRequire = createRequire(resolve(cwd, 'package.json'));
-    const auto = appRequire('@opentelemetry/auto-instrumentations-node') as {
-      getNodeAutoInstrumentations(config: Record<string, unknown>): unknown[];
-    };
-    return auto.getNodeAutoInstrumentations({ '@opentelemetry/instrumentation-http': http });
-  } catch {
-    return [new HttpInstrumentation(http)];
+  return registerInstrumentations(http, appRequire(process.argv[1], cwd));
+}
+
+/** Starts the Prometheus endpoints; a port in use is one line on stderr naming the variable, and the app runs on. */
+function startPrometheus(config: RegisterConfig, readers: MetricReader[]): void {
+  for (const r of readers) {
+    if (!(r instanceof PrometheusExporter)) continue;
+    r.startServer().catch((e: NodeJS.ErrnoException) => {
+      const where = `${config.prometheusHost}:${config.prometheusPort}`;
+      const why = e?.code === 'EADDRINUSE' ? 'the port is in use' : (e?.message ?? String(e));
+      process.stderr.write(
+        `burnrate: cannot serve Prometheus metrics on ${where}: ${why}; set OTEL_EXPORTER_PROMETHEUS_PORT to a free port (or OTEL_METRICS_EXPORTER=otlp or none); the app runs on without /metrics\n`
+      );
+    });
   }
 }
 
@@ -276,17 +302,38 @@ export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd(
         : undefined,
   });
   const readers = metricReaders(config);
+  const loaded = instrumentations(config, cwd);
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
     spanProcessors: [processor, ...traceProcessors(config)],
     metricReaders: readers,
-    instrumentations: instrumentations(config, cwd) as never,
+    instrumentations: loaded.instrumentations as never,
+    ...(config.sampler !== undefined ? { sampler: config.sampler } : {}),
   });
   sdk.start();
+  startPrometheus(config, readers);
+  const slos = processor.engine.states.map(s => s.slo.name);
+  const summary = [
+    `${slos.length} SLO${slos.length === 1 ? '' : 's'} (${slos.join(', ')}) from ${config.specPath}`,
+    config.metricsExporters.length === 0
+      ? 'no metrics exporter'
+      : `metrics: ${config.metricsExporters
+          .map(m =>
+            m === 'prometheus'
+              ? `http://${config.prometheusHost}:${config.prometheusPort}/metrics`
+              : m
+          )
+          .join(', ')}`,
+    `instrumentations: ${loaded.names.join(', ') || 'none'}`,
+    config.countsAll === false
+      ? 'counting sampled spans only'
+      : 'counting every span before sampling',
+  ].join('; ');
   let done: Promise<void> | undefined;
   return {
     sdk,
     processor,
+    summary,
     shutdown(timeoutMs = 5_000): Promise<void> {
       done ??= new Promise<void>(resolvePromise => {
         const timer = setTimeout(resolvePromise, timeoutMs);
