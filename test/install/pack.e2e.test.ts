@@ -16,6 +16,10 @@ const ROOT = resolve(__dirname, '../../..');
 const APPS = join(ROOT, 'test', 'install', 'apps');
 /** The Express version the user's app installs (any 4.x or 5.x works). */
 const EXPRESS = '5.2.1';
+/** The register entry of the packed packages (its own package once split from otel). */
+const REGISTER = existsSync(join(ROOT, 'packages', 'register', 'package.json'))
+  ? '@burnrate/register'
+  : '@burnrate/otel/register';
 
 function npm(args: string[], cwd: string): string {
   return execFileSync('npm', args, {
@@ -104,7 +108,7 @@ describe('packed tarballs installed like a user', function () {
     const counts = await driveItemsApp({
       app: join(app, 'express-app.js'),
       cwd: app,
-      register: '@burnrate/register',
+      register: REGISTER,
       spec: join(app, 'burnrate.yaml'),
     });
     assert.strictEqual(counts.good, ITEMS_REQUESTS - ITEMS_FAILING, counts.stderr);
