@@ -13,7 +13,11 @@ for (const dir of fs.readdirSync(path.join(root, 'packages'))) {
   if (!fs.existsSync(file)) continue;
   const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
   pkg.repository = { type: 'git', url: REPOSITORY, directory: `packages/${dir}` };
-  pkg.scripts = { ...(pkg.scripts ?? {}), prepack: 'tsc -b' };
+  // a clean build: no output of a source since removed ends up in the tarball
+  pkg.scripts = {
+    ...(pkg.scripts ?? {}),
+    prepack: "node -e \"require('fs').rmSync('build',{recursive:true,force:true})\" && tsc -b",
+  };
   const files = new Set(pkg.files ?? ['build/src', 'README.md']);
   // the source maps point at ../../src/*.ts: ship the sources they name
   for (const f of ['build/src', 'src', 'README.md', 'LICENSE']) files.add(f);
