@@ -117,6 +117,45 @@ export interface AttributionLedgerOptions {
   maxKeys?: number;
   /** Buckets per window. @default {@link DEFAULT_ATTRIBUTION_BUCKETS} */
   buckets?: number;
+  /** The engine's key numbering, shared by its ledgers. @default one of its own */
+  registry?: KeyRegistry;
+}
+
+/** Most distinct (route, method, version) tokens a {@link KeyRegistry} hands out. */
+export const MAX_KEY_TOKENS = 20_000;
+
+/** One (route, method, version) of an engine, numbered: ledgers find their rows by `id`. */
+export interface KeyToken {
+  readonly id: number;
+}
+
+/**
+ * Numbers each (route or RPC service, method, version) once per engine, so that
+ * a span's key is looked up once however many SLOs count it: each ledger then
+ * finds its rows by the token's id. Bounded: past {@link MAX_KEY_TOKENS}
+ * distinct keys it hands out none, and ledgers look keys up themselves.
+ */
+export class KeyRegistry {
+  private readonly _maps = [
+    new Map<string, Map<string, Map<string, KeyToken>>>(),
+    new Map<string, Map<string, Map<string, KeyToken>>>(),
+  ];
+  private _next = 0;
+
+  /** The token of a key; undefined past the bound. */
+  token(rpc: boolean, a: string, b: string, v: string): KeyToken | undefined {
+    const byRoute = this._maps[rpc ? 1 : 0];
+    let byMethod = byRoute.get(a);
+    let byVersion = byMethod?.get(b);
+    const t = byVersion?.get(v);
+    if (t !== undefined) return t;
+    if (this._next >= MAX_KEY_TOKENS) return undefined;
+    if (byMethod === undefined) byRoute.set(a, (byMethod = new Map()));
+    if (byVersion === undefined) byMethod.set(b, (byVersion = new Map()));
+    const token = { id: this._next++ };
+    byVersion.set(v, token);
+    return token;
+  }
 }
 
 /** The rows of one (route, method, version): its good row and its bad rows by code and reason. */
@@ -169,6 +208,9 @@ export class AttributionLedger {
   private _lastV: string | undefined = undefined;
   private _lastRpc = false;
   private _lastEntry: KeyEntry | undefined = undefined;
+  private readonly _registry: KeyRegistry;
+  /** Key entries by token id (undefined: not looked up yet, or past the cap). */
+  private readonly _byToken: Array<KeyEntry | undefined> = [];
   // exemplars of the SLO (ring) and of each row (ring of EXEMPLARS_PER_KEY)
   private readonly _exTrace: string[] = new Array<string>(EXEMPLARS_PER_SLO).fill('');
   private readonly _exSpan: string[] = new Array<string>(EXEMPLARS_PER_SLO).fill('');
@@ -189,6 +231,7 @@ export class AttributionLedger {
       throw new RangeError(`attributionBuckets: must be a positive integer, got ${buckets}`);
     this.maxKeys = maxKeys;
     this.reasons = options.reasons;
+    this._registry = options.registry ?? new KeyRegistry();
     this._capacity = Math.min(maxKeys, 6) + 2;
     const lengths = [...new Set(options.windowsMs)].sort((a, b) => a - b);
     this._windows = lengths.map(ms => new LedgerRing(ms, buckets, this._capacity));
@@ -321,8 +364,27 @@ export class AttributionLedger {
     }
   }
 
-  /** The key entry of the span's route, method and version; undefined past the cap. */
+  /**
+   * The key entry of the span's route, method and version; undefined past the
+   * cap. The span's token (one lookup per span for every ledger of the
+   * engine) finds it by index; the first time, or without a token, the maps do.
+   */
   private _entry(facts: SpanFacts): KeyEntry | undefined {
+    const token = facts.keyToken(this._registry);
+    if (token !== undefined) {
+      const e = this._byToken[token.id];
+      if (e !== undefined) return e;
+      const found = this._lookup(facts);
+      if (found !== undefined) {
+        while (this._byToken.length <= token.id) this._byToken.push(undefined);
+        this._byToken[token.id] = found;
+      }
+      return found;
+    }
+    return this._lookup(facts);
+  }
+
+  private _lookup(facts: SpanFacts): KeyEntry | undefined {
     let a = facts.route();
     let b: string | undefined;
     let rpc = false;

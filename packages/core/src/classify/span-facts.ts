@@ -1,3 +1,4 @@
+import type { KeyRegistry, KeyToken } from '../attribution/attribution-ledger';
 import { grpcCodeOf } from './grpc-codes';
 import {
   ATTR_HTTP_METHOD,
@@ -24,6 +25,7 @@ const KIND = 64;
 const STATUS = 128;
 const DURATION = 256;
 const VERSION = 512;
+const KEY_TOKEN = 1024;
 
 /**
  * What SLOs ask of a span (HTTP method and route, HTTP and RPC status codes),
@@ -43,6 +45,7 @@ export class SpanFacts {
   private _rpcCode = -1;
   private _serviceName: string | undefined = undefined;
   private _serviceVersion: string | undefined = undefined;
+  private _keyToken: KeyToken | undefined = undefined;
   private _kind = -1;
   private _statusCode = 0;
   /** Slot of {@link readDuration}. */
@@ -77,6 +80,30 @@ export class SpanFacts {
       this._serviceVersion = typeof v === 'string' && v.length > 0 ? v : undefined;
     }
     return this._serviceVersion;
+  }
+
+  /**
+   * The span's attribution key (route or RPC service, method, version) as a
+   * token of `registry`, looked up once per span (every ledger of the engine
+   * shares the registry); undefined past the registry's bound.
+   */
+  keyToken(registry: KeyRegistry): KeyToken | undefined {
+    if ((this._read & KEY_TOKEN) === 0) {
+      this._read |= KEY_TOKEN;
+      let a = this.route();
+      let b: string | undefined;
+      let rpc = false;
+      if (a !== undefined) b = this.method();
+      else {
+        a = this.rpcService();
+        if (a !== undefined) {
+          rpc = true;
+          b = this.rpcMethod();
+        } else b = this.method();
+      }
+      this._keyToken = registry.token(rpc, a ?? '', b ?? '', this.serviceVersion() ?? '');
+    }
+    return this._keyToken;
   }
 
   /** Span kind (API numbering). */

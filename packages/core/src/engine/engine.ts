@@ -1,3 +1,4 @@
+import { KeyRegistry } from '../attribution/attribution-ledger';
 import { CompiledSlo, Outcome } from '../classify/classify';
 import { explainSlo, type Explanation } from '../attribution/explain';
 import { SloDispatch } from '../classify/slo-dispatch';
@@ -92,12 +93,14 @@ export class SloEngine {
     this.spec = options.spec;
     this._clock = options.clock ?? systemClock;
     this._skewMs = options.maxFutureSkewMs ?? 5_000;
+    const keyRegistry = new KeyRegistry();
     this.states = options.spec.slos.map(
       def =>
         new SloState(new CompiledSlo(def), {
           resolutionMs: options.resolutionMs,
           maxAttributionKeys: options.maxAttributionKeys,
           attributionBuckets: options.attributionBuckets,
+          keyRegistry,
         })
     );
     this._attribution = options.attribution ?? true;

@@ -7,6 +7,7 @@ import {
 } from '../math/budget';
 import {
   AttributionLedger,
+  type KeyRegistry,
   type AttributionLedgerState,
   type AttributionReading,
 } from '../attribution/attribution-ledger';
@@ -95,6 +96,8 @@ export interface SloStateOptions {
   maxAttributionKeys?: number;
   /** Buckets per attribution window. @default DEFAULT_ATTRIBUTION_BUCKETS */
   attributionBuckets?: number;
+  /** The engine's attribution key numbering, shared by its SLOs. */
+  keyRegistry?: KeyRegistry;
 }
 
 /** Scratch slots `[timeMs, nowMs]` read by {@link SloState.recordEvent}. */
@@ -188,6 +191,7 @@ export class SloState {
       reasons: slo.failureReasons,
       maxKeys: opts.maxAttributionKeys,
       buckets: opts.attributionBuckets,
+      registry: opts.keyRegistry,
     });
     this._minEvents = resolveMinEvents(def);
     this._history = new SloHistory(def.window.durationMs, this._labels);
