@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -79,6 +79,43 @@ describe('reliability: secure defaults', function () {
       );
       for (const s of sockets)
         assert.ok(isLoopback(s.address), `${s.address}:${s.port} is not loopback`);
+    });
+
+    it('should read the token from --token-file, keep it out of the command line, and refuse a wrong one', async () => {
+      const spec = join(dir, 'burnrate.yaml');
+      writeFileSync(spec, SPEC_TEXT);
+      const tokenFile = join(dir, 'token');
+      writeFileSync(tokenFile, 'file-s3cret\n', { mode: 0o600 });
+      const t = await startCollectorChild(spec, [
+        '--http-port',
+        '0',
+        '--grpc-port',
+        'off',
+        '--metrics-port',
+        'off',
+        '--token-file',
+        tokenFile,
+      ]);
+      try {
+        const cmdline = readFileSync(`/proc/${t.pid}/cmdline`, 'utf8');
+        assert.ok(!cmdline.includes('file-s3cret'), cmdline);
+        const body = Buffer.from(
+          ProtobufTraceSerializer.serializeRequest(makeFixture(Date.now()).spans)!
+        );
+        const ct = { 'content-type': 'application/x-protobuf' };
+        const wrong = await send(t.httpPort, 'POST', '/v1/traces', body, {
+          ...ct,
+          authorization: 'Bearer file-s3cre',
+        });
+        assert.strictEqual(wrong.status, 401);
+        const right = await send(t.httpPort, 'POST', '/v1/traces', body, {
+          ...ct,
+          authorization: 'Bearer file-s3cret',
+        });
+        assert.strictEqual(right.status, 200);
+      } finally {
+        await t.child.stop(2_000);
+      }
     });
 
     it('should bind the register entry’s Prometheus endpoint to loopback', async () => {

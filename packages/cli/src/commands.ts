@@ -171,7 +171,12 @@ export const COMMANDS: readonly CommandDefinition[] = [
       token: {
         type: 'string',
         value: 'TOKEN',
-        help: 'bearer token senders must give (or BURNRATE_TOKEN)',
+        help: 'bearer token senders must give (visible in ps: prefer --token-file or BURNRATE_TOKEN)',
+      },
+      'token-file': {
+        type: 'string',
+        value: 'FILE',
+        help: 'read the bearer token from FILE (its first line)',
       },
       'alertmanager-url': {
         type: 'string',
@@ -234,6 +239,7 @@ not exist or is not writable, or a port in use; 2 on a bad flag.`,
           snapshotInterval: str(values['snapshot-interval']),
           maxBodySize: str(values['max-body-size']),
           token: str(values.token),
+          tokenFile: str(values['token-file']),
           alertmanagerUrls: list(values['alertmanager-url']),
           alertmanagerHeaders: list(values['alertmanager-header']),
           alertmanagerToken: str(values['alertmanager-token']),

@@ -71,7 +71,13 @@ export const METRICS_PATH = '/metrics';
 /** `service.name` of the collector's own metrics resource. */
 export const COLLECTOR_SERVICE_NAME = 'burnrate-collector';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** Whether a bind address is loopback: 127.0.0.0/8, ::1, ::ffff:127.x.y.z or `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
 
 function portOption(
   value: number | null | false | undefined,
@@ -370,7 +376,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     ['OTLP and API', host],
     ['metrics', metricsHost],
   ] as const) {
-    if (!LOOPBACK.has(h))
+    if (!isLoopbackHost(h))
       logger.warn(
         `the ${what} servers listen on ${h}, not only on loopback: make sure only trusted senders reach it${options.token === undefined && what !== 'metrics' ? ' (no bearer token is set)' : ''}`
       );
