@@ -186,6 +186,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const metrics = new CollectorMetrics(() => budget.usedBytes);
   const store = options.stateFile !== undefined ? new StateStore(options.stateFile) : undefined;
   if (store !== undefined) {
+    const cleaned = await store.cleanTemporaries();
+    if (cleaned > 0)
+      logger.warn(`removed ${cleaned} temporary state files left by an interrupted write`);
     const outcome = await store.restore(engine);
     if (outcome.status === 'restored') {
       logger.info(
@@ -254,6 +257,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     token: options.token,
     logger,
     isReady: () => ready,
+    snapshotError: () => store?.lastError ?? '',
   };
 
   let httpServer: Server | undefined;

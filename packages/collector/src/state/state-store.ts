@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { constants as fsc, promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { EngineState, SloEngine } from '@burnrate/core';
 
 /** `format` field of a state file. */
@@ -27,25 +28,84 @@ export type RestoreOutcome =
     }
   | { readonly status: 'corrupt'; readonly reason: string; readonly movedTo: string | undefined };
 
+/** Infix of temporary state files: `<file>.tmp-<random>`. */
+const TMP_INFIX = '.tmp-';
+
 /**
  * Saves and restores an engine's window state in one file. Writes are atomic
- * (temporary file, fsync, rename, fsync of the directory) and never overlap; a
- * file that cannot be read back is moved aside to `<file>.corrupt-<timestamp>`.
+ * (a temporary file created with `O_EXCL | O_NOFOLLOW` under a random name in
+ * the state file's folder, fsync, rename, fsync of the folder); one write runs
+ * at a time, and saves asked for meanwhile collapse into one more write. A
+ * file that cannot be read back, whatever is wrong with it, is moved aside to
+ * `<file>.corrupt-<timestamp>`; temporary files left by a crash are removed
+ * at restore.
  */
 export class StateStore {
   /** The state file's path. */
   readonly path: string;
-  private _writing: Promise<void> = Promise.resolve();
+  /** The last write's error message, '' when it succeeded (or none ran yet). */
+  lastError = '';
+  private _writing: Promise<void> | undefined;
+  private _again: Promise<void> | undefined;
 
   constructor(path: string) {
     this.path = path;
   }
 
-  /** Writes the engine's state now (after any write under way). */
+  /**
+   * Writes the engine's state: now, or once the write under way ends (all
+   * saves asked for meanwhile share that one write, so writes never queue up).
+   */
   save(engine: SloEngine): Promise<void> {
-    const next = this._writing.catch(() => undefined).then(() => this._write(engine));
-    this._writing = next;
-    return next;
+    if (this._writing === undefined) return this._start(engine);
+    this._again ??= this._writing
+      .catch(() => undefined)
+      .then(() => {
+        this._again = undefined;
+        return this._start(engine);
+      });
+    return this._again;
+  }
+
+  private _start(engine: SloEngine): Promise<void> {
+    const w = this._write(engine).then(
+      () => {
+        this.lastError = '';
+      },
+      (e: Error) => {
+        this.lastError = e.message;
+        throw e;
+      }
+    );
+    this._writing = w;
+    void w.then(
+      () => (this._writing = this._writing === w ? undefined : this._writing),
+      () => (this._writing = this._writing === w ? undefined : this._writing)
+    );
+    return w;
+  }
+
+  /** Removes temporary files of this state file left by a crash mid-write; returns how many. */
+  async cleanTemporaries(): Promise<number> {
+    const dir = dirname(this.path);
+    const prefix = `${basename(this.path)}${TMP_INFIX}`;
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch {
+      return 0;
+    }
+    let n = 0;
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      try {
+        await fs.unlink(join(dir, name));
+        n++;
+      } catch {
+        // gone meanwhile, or not ours to remove
+      }
+    }
+    return n;
   }
 
   private async _write(engine: SloEngine): Promise<void> {
@@ -56,8 +116,14 @@ export class StateStore {
       savedAt: new Date(nowMs).toISOString(),
       engine: engine.exportState(nowMs),
     };
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    const handle = await fs.open(tmp, 'w', 0o600);
+    // a fresh random name, created exclusively and never through a symlink: nothing
+    // planted in the folder can make the collector write elsewhere
+    const tmp = `${this.path}${TMP_INFIX}${randomBytes(8).toString('hex')}`;
+    const handle = await fs.open(
+      tmp,
+      fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | (fsc.O_NOFOLLOW ?? 0),
+      0o600
+    );
     try {
       await handle.writeFile(JSON.stringify(file));
       await handle.sync();
@@ -97,15 +163,21 @@ export class StateStore {
     let reason: string;
     try {
       const file = JSON.parse(text) as Partial<StateFile>;
+      const savedAtMs = typeof file?.savedAt === 'string' ? Date.parse(file.savedAt) : NaN;
       if (file === null || typeof file !== 'object' || file.format !== STATE_FILE_FORMAT) {
-        reason = `not a burnrate collector state file (format ${JSON.stringify((file as { format?: unknown } | null)?.format)})`;
+        reason = `not a burnrate collector state file (format ${show((file as { format?: unknown } | null)?.format)})`;
       } else if (file.version !== STATE_FILE_VERSION) {
-        reason = `state file version ${JSON.stringify(file.version)} is not supported (expected ${STATE_FILE_VERSION})`;
+        reason = `state file version ${show(file.version)} is not supported (expected ${STATE_FILE_VERSION})`;
+      } else if (!Number.isFinite(savedAtMs)) {
+        reason = `savedAt ${show(file.savedAt)} is not a time`;
+      } else if (file.engine === null || typeof file.engine !== 'object') {
+        reason = `engine ${show(file.engine)} is not an engine state`;
       } else {
         const { restored, skipped } = engine.importState(file.engine as EngineState);
-        return { status: 'restored', savedAtMs: Date.parse(file.savedAt ?? ''), restored, skipped };
+        return { status: 'restored', savedAtMs, restored, skipped };
       }
     } catch (e) {
+      // whatever the file holds, a start never fails on it
       reason = (e as Error).message;
     }
     const movedTo = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -116,4 +188,10 @@ export class StateStore {
       return { status: 'corrupt', reason, movedTo: undefined };
     }
   }
+}
+
+/** A short text of a header value for a log line. */
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

@@ -58,10 +58,19 @@ export class HttpReceiver {
         return;
       case HEALTH_PATH:
         return this._text(req, res, 200, 'text/plain', 'ok\n');
-      case READY_PATH:
-        return this._ctx.isReady()
-          ? this._text(req, res, 200, 'text/plain', 'ready\n')
-          : this._text(req, res, 503, 'text/plain', 'not ready\n');
+      case READY_PATH: {
+        if (!this._ctx.isReady()) return this._text(req, res, 503, 'text/plain', 'not ready\n');
+        const failing = this._ctx.snapshotError();
+        return failing !== ''
+          ? this._text(
+              req,
+              res,
+              503,
+              'text/plain',
+              `not ready: the last state snapshot failed: ${failing}\n`
+            )
+          : this._text(req, res, 200, 'text/plain', 'ready\n');
+      }
       default:
         if (this._page.handle(req, res, path)) return;
         return this._text(req, res, 404, 'text/plain', `not found: ${path}\n`);

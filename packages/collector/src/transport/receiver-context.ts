@@ -19,4 +19,6 @@ export interface ReceiverContext {
   readonly logger: CollectorLogger;
   /** Whether the collector is ready (state restored, not closing). */
   isReady(): boolean;
+  /** Why the last state snapshot failed, '' when it did not (or there is no state file). */
+  snapshotError(): string;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
-import { bearerTokenMatches } from '../src/auth';
-import { isLoopbackHost } from '../src/collector';
+import { bearerTokenMatches } from '../../src/transport/auth';
+import { isLoopbackHost } from '../../src/collector';
 
 describe('bearerTokenMatches', () => {
   it('should accept the token and refuse anything else, whatever its length', () => {
