@@ -65,8 +65,8 @@ const DURATIONS_MS = [12, 80, 299, 300, 301, 450, 1199, 1200, 1201, 2500];
  * The shared fixture: 120 spans made with a real `BasicTracerProvider`, with a
  * fixed set of routes, methods, status codes, span statuses, kinds, payload
  * flags and durations (some at exactly a latency threshold), ending within the
- * last minute before `nowMs`. An `SloSpanProcessor` on the same provider
- * computes the reference numbers.
+ * last minute before `nowMs`. An `SloSpanProcessor` on the same provider,
+ * whose clock stands at `nowMs`, computes the reference numbers.
  */
 export function makeFixture(nowMs: number): {
   spans: ReadableSpan[];
@@ -76,7 +76,12 @@ export function makeFixture(nowMs: number): {
   const exporter = new InMemorySpanExporter();
   const promReader = new PrometheusExporter({ preventServerStart: true });
   const meterProvider = new MeterProvider({ readers: [promReader] });
-  const processor = new SloSpanProcessor({ spec: SPEC, meterProvider });
+  // received at nowMs (the time rule): collectors given the same clock agree exactly
+  const processor = new SloSpanProcessor({
+    spec: SPEC,
+    meterProvider,
+    clock: { now: () => nowMs },
+  });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'checkout' }),
     spanProcessors: [processor, new SimpleSpanProcessor(exporter)],

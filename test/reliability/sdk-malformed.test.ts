@@ -22,7 +22,7 @@ const SPEC = {
   ],
 };
 
-type Outcome = 'ineligible' | 'good' | 'bad' | 'invalid' | 'future' | 'late';
+type Outcome = 'ineligible' | 'good' | 'bad' | 'invalid' | 'future' | 'too_old';
 
 const HUGE = 'x'.repeat(1 << 20);
 const hr = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
@@ -43,7 +43,7 @@ const TIMES: Array<[unknown, unknown, Outcome | 'valid']> = [
   [null, null, 'invalid'],
   [[0, 0], [0, 1], 'invalid'],
   [hr(NOW + 3_600_000), [0, 1], 'future'],
-  [hr(NOW - 60 * 86_400_000), [0, 1], 'late'],
+  [hr(NOW - 60 * 86_400_000), [0, 1], 'too_old'],
 ];
 
 const STATUS_ATTRS: Array<[unknown, boolean]> = [
@@ -138,7 +138,7 @@ describe('reliability: malformed spans through SloSpanProcessor.onEnd', () => {
       bad: 0,
       invalid: 0,
       future: 0,
-      late: 0,
+      too_old: 0,
     };
     const t0 = performance.now();
     for (let i = 0; i < 10_000; i++) {
@@ -152,7 +152,7 @@ describe('reliability: malformed spans through SloSpanProcessor.onEnd', () => {
     assert.strictEqual(s.totals.bad, expected.bad);
     assert.deepStrictEqual(
       { ...processor.dropped },
-      { late: expected.late, future: expected.future, invalid: expected.invalid }
+      { too_old: expected.too_old, future: expected.future, invalid: expected.invalid }
     );
     for (const k of Object.keys(expected) as Outcome[])
       assert.ok(expected[k] > 50, `the mix covers ${k}: ${JSON.stringify(expected)}`);

@@ -156,7 +156,9 @@ export type {
   DropReason,
   SloStateData,
 } from './engine/slo-state';
-export { SloEngine, systemClock, STATE_VERSION } from './engine/engine';
+export { SloEngine, systemClock, STATE_VERSION, DEFAULT_MAX_FUTURE_SKEW_MS } from './engine/engine';
+export { MonotonicClock } from './engine/monotonic-clock';
+export type { MonotonicClockOptions, MonotonicSource } from './engine/monotonic-clock';
 export {
   AttributionLedger,
   DEFAULT_MAX_ATTRIBUTION_KEYS,

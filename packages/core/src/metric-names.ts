@@ -73,7 +73,7 @@ export const ATTR_SLO_WINDOW = 'slo.window';
 export const ATTR_SLO_SEVERITY = 'slo.severity';
 /** Attribute of `slo.events`: `good` or `bad`. */
 export const ATTR_SLO_OUTCOME = 'slo.outcome';
-/** Attribute of `slo.spans.dropped`: `late`, `future` or `invalid`. */
+/** Attribute of `slo.spans.dropped`: `too_old` (ended before the SLO window), `future` or `invalid`. */
 export const ATTR_SLO_DROP_REASON = 'slo.drop.reason';
 
 /** Attribute of `slo.bad_events`: why the event is bad, `status`, `latency` or `attribute:<key>`. */

@@ -42,7 +42,7 @@ export class SloSpanProcessor implements SpanProcessor {
   private _starts = 0;
   private _isShutdown = false;
   private _shutdownOnce: Promise<void> | undefined;
-  private readonly _dropped: Record<string, number> = { late: 0, future: 0, invalid: 0 };
+  private readonly _dropped: Record<string, number> = { too_old: 0, future: 0, invalid: 0 };
   private readonly _notifier: SloNotifier | undefined;
   private readonly _diagnostics: SpanDiagnostics;
   private readonly _diagnosticsTimer: NodeJS.Timeout | undefined;
@@ -107,10 +107,10 @@ export class SloSpanProcessor implements SpanProcessor {
     return this._provider;
   }
 
-  /** Dropped events by reason: the engine's (late, future, invalid) plus spans the processor could not read. */
+  /** Dropped events by reason: the engine's (too_old, future, invalid) plus spans the processor could not read. */
   get dropped(): Readonly<Record<string, number>> {
     const d = this._engine.dropped;
-    this._dropped.late = d.late;
+    this._dropped.too_old = d.too_old;
     this._dropped.future = d.future;
     this._dropped.invalid = d.invalid + this._invalid;
     return this._dropped;

@@ -142,7 +142,7 @@ describe('SloSpanProcessor', () => {
       }
       // Six eligible spans with broken times, and the proxy that throws on every read.
       assert.strictEqual(p.dropped.invalid, eligibleButBroken.length + 1);
-      assert.strictEqual(p.dropped.late, 0);
+      assert.strictEqual(p.dropped.too_old, 0);
       assert.strictEqual(p.dropped.future, 0);
       const [s] = p.engine.snapshot();
       // The odd-attribute spans are eligible server spans, good (no 5xx read, no ERROR).
@@ -150,7 +150,7 @@ describe('SloSpanProcessor', () => {
       assert.strictEqual(s.bad, 0);
     });
 
-    it('should count late and future spans as dropped with their reason', () => {
+    it('should count too-old and future spans as dropped with their reason', () => {
       const p = new SloSpanProcessor({
         spec: ANY_SERVER,
         meterProvider: new MeterProvider(),
@@ -160,7 +160,7 @@ describe('SloSpanProcessor', () => {
       const future = NOW + 60_000;
       end(p, { ...goodSpan(), endTime: [late / 1000, 0] });
       end(p, { ...goodSpan(), endTime: [future / 1000, 0] });
-      assert.strictEqual(p.dropped.late, 1);
+      assert.strictEqual(p.dropped.too_old, 1);
       assert.strictEqual(p.dropped.future, 1);
     });
 
@@ -174,7 +174,7 @@ describe('SloSpanProcessor', () => {
       const all = points((await reader.collect()).resourceMetrics);
       assert.strictEqual(valueOf(all, 'slo.spans.dropped', { 'slo.drop.reason': 'invalid' }), 1);
       assert.strictEqual(valueOf(all, 'slo.spans.dropped', { 'slo.drop.reason': 'future' }), 2);
-      assert.strictEqual(valueOf(all, 'slo.spans.dropped', { 'slo.drop.reason': 'late' }), 0);
+      assert.strictEqual(valueOf(all, 'slo.spans.dropped', { 'slo.drop.reason': 'too_old' }), 0);
       await meterProvider.shutdown();
     });
 

@@ -15,7 +15,7 @@ export interface IngestResult {
   error: string;
   /** Spans in the request. */
   spans: number;
-  /** Spans handed to the engine (it may still drop them as late or future). */
+  /** Spans handed to the engine (it may still drop them as too old or future). */
   accepted: number;
   /** Spans that cannot be used (no end time, say): the OTLP `partial_success.rejected_spans`. */
   rejected: number;

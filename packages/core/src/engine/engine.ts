@@ -11,22 +11,38 @@ import {
   type SloStateData,
 } from './slo-state';
 import type { Clock, SloDefinition, SloSpec, SpanView } from '../types';
+import { MonotonicClock } from './monotonic-clock';
 
 const TIMES_UNCHECKED = 0;
 const TIMES_OK = 1;
 const TIMES_INVALID = 2;
 const TIMES_FUTURE = 3;
 
-/** The system clock. */
-export const systemClock: Clock = { now: () => Date.now() };
+/**
+ * The system clock: wall time read once, when this module loads, then advanced
+ * by the monotonic clock (see {@link MonotonicClock}). Each engine built without
+ * a clock anchors a {@link MonotonicClock} of its own at construction.
+ */
+export const systemClock: Clock = new MonotonicClock();
+
+/** Default {@link SloEngineOptions.maxFutureSkewMs}. */
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 5_000;
 
 /** Options of {@link SloEngine}. */
 export interface SloEngineOptions {
   /** The validated spec. */
   spec: SloSpec;
-  /** Source of "now"; @default the system clock */
+  /**
+   * Source of "now": every span counts at the moment the engine receives it, by
+   * this clock, and windows and calendar periods advance by it alone.
+   * @default a {@link MonotonicClock} anchored to the wall clock at construction
+   */
   clock?: Clock;
-  /** Spans ending up to this far in the future are counted at "now"; later ones are dropped. @default 5000 */
+  /**
+   * Spans ending more than this far after "now" (a sender's clock ahead) are
+   * dropped as `future`; the rest count at "now" whatever their end time.
+   * A number of milliseconds ≥ 0 (`Infinity`: never drop). @default 5000
+   */
   maxFutureSkewMs?: number;
   /** Bucket width for every window instead of 1/300 of its length (replay: one minute). */
   resolutionMs?: number;
@@ -53,7 +69,8 @@ export interface EngineState {
   version: number;
   savedAtMs: number;
   slos: Record<string, SloStateData>;
-  dropped?: Partial<DropCounts>;
+  /** Drop counts written by versions that restored them; ignored. */
+  dropped?: Partial<Record<string, number>>;
 }
 
 /**
@@ -84,15 +101,15 @@ export class SloEngine {
   private readonly _slotOutcome: Uint8Array;
   /** Whether counted events go to the attribution ledgers. */
   private readonly _attribution: boolean;
-  private readonly _dropped: DropCounts = { late: 0, future: 0, invalid: 0 };
+  private readonly _dropped: DropCounts = { too_old: 0, future: 0, invalid: 0 };
   private _spans = 0;
-  /** Last reading of the clock; see {@link _place}. */
-  private _now = -Infinity;
 
+  /** @throws RangeError or TypeError naming the option when an option is not usable */
   constructor(options: SloEngineOptions) {
+    validateEngineOptions(options);
     this.spec = options.spec;
-    this._clock = options.clock ?? systemClock;
-    this._skewMs = options.maxFutureSkewMs ?? 5_000;
+    this._clock = options.clock ?? new MonotonicClock();
+    this._skewMs = options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
     const keyRegistry = new KeyRegistry();
     this.states = options.spec.slos.map(
       def =>
@@ -110,6 +127,8 @@ export class SloEngine {
     this._slotSpan = new Float64Array(slots);
     this._slotOutcome = new Uint8Array(slots);
     this._dispatch = new SloDispatch(this._slos);
+    const start = this._clock.now();
+    for (const s of this.states) s.markStart(start);
   }
 
   /** The injected clock. */
@@ -129,9 +148,12 @@ export class SloEngine {
 
   /**
    * Classifies a finished span against every SLO and records it in the windows
-   * of the SLOs it is eligible for, placed at its end time. `weight` is how many
-   * spans it stands for (its adjusted count under probability sampling, ≥ 1;
-   * default 1). Returns the number of SLOs that counted it.
+   * of the SLOs it is eligible for, at the clock's now (the time rule: a span
+   * counts when it is received, in every window). Its end time only refuses it:
+   * older than the SLO window (`too_old`) or more than `maxFutureSkewMs` ahead
+   * (`future`). `weight` is how many spans it stands for (its adjusted count
+   * under probability sampling, ≥ 1; default 1). Returns the number of SLOs that
+   * counted it.
    */
   record(span: SpanView, weight = 1): number {
     const spanNumber = ++this._spans;
@@ -164,15 +186,14 @@ export class SloEngine {
           times = TIMES_OK;
           if (!(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity) {
             times = TIMES_INVALID;
-          } else if (end > this._now + this._skewMs) {
-            // The clock is read only when a span seems to end in the future of the
-            // last reading (clock reads cost more than the rest of this path on some
-            // machines); a stale reading only makes the late check more lenient.
-            this._now = this._clock.now();
-            if (end > this._now + this._skewMs) times = TIMES_FUTURE;
+          } else {
+            // read once per span, and only for a span some SLO counts
+            const now = this._clock.now();
+            if (end > now + this._skewMs) times = TIMES_FUTURE;
+            EVENT_TIME[0] = now;
+            EVENT_TIME[1] = now;
+            EVENT_TIME[2] = end;
           }
-          EVENT_TIME[0] = end;
-          EVENT_TIME[1] = this._now;
         }
         if (times === TIMES_INVALID) {
           this._dropped.invalid++;
@@ -208,8 +229,10 @@ export class SloEngine {
   }
 
   /**
-   * Records pre-aggregated counts for one SLO (replay, tests): `good` and `bad`
-   * events at `timeMs`. Returns the drop reason, or undefined when counted.
+   * Records pre-aggregated counts for one SLO at their own time `timeMs` (replay,
+   * whose rows carry their times; tests): `good` and `bad` events, with `nowMs`
+   * for the too-old and future checks. Returns the drop reason, or undefined
+   * when counted.
    */
   recordCounts(
     sloIndex: number,
@@ -241,17 +264,23 @@ export class SloEngine {
     return explainSlo(snapshot, state.readAttribution(nowMs), state.elevatedSinceMs());
   }
 
-  /** The serializable window state of every SLO. */
+  /**
+   * The serializable window state of every SLO. Counters (`slo.events`, drops)
+   * are not part of it: a restored engine counts them again from zero.
+   */
   exportState(nowMs: number = this._clock.now()): EngineState {
     const slos: Record<string, SloStateData> = {};
     for (const s of this.states) slos[s.slo.name] = s.toJSON();
-    return { version: STATE_VERSION, savedAtMs: nowMs, slos, dropped: { ...this._dropped } };
+    return { version: STATE_VERSION, savedAtMs: nowMs, slos };
   }
 
   /**
-   * Restores state written by {@link exportState}. SLOs are matched by name;
-   * windows whose length changed are left empty. Throws on a state of another
-   * version or shape, leaving the engine as it was.
+   * Restores state written by {@link exportState}: windows, history and the time
+   * of the last event. SLOs are matched by name; windows whose length changed are
+   * left empty. Lifetime counters (event totals, drops) are never restored: they
+   * start again from zero, as any restarted process's counters do, so that no
+   * exported cumulative value goes back. Throws on a state of another version or
+   * shape, leaving the engine as it was.
    */
   importState(state: EngineState): { restored: string[]; skipped: string[] } {
     if (
@@ -273,14 +302,34 @@ export class SloEngine {
       if (s.restore(data)) restored.push(s.slo.name);
       else skipped.push(s.slo.name);
     }
-    if (state.dropped) {
-      for (const k of ['late', 'future', 'invalid'] as const) {
-        const v = state.dropped[k];
-        if (typeof v === 'number' && Number.isFinite(v)) this._dropped[k] = v;
-      }
-    }
     return { restored, skipped };
   }
+}
+
+/**
+ * Checks {@link SloEngineOptions} as the OpenTelemetry SDK checks its own: a
+ * clear error naming the option and the value, never a NaN carried into the
+ * windows.
+ */
+function validateEngineOptions(options: SloEngineOptions): void {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`SloEngine: options must be an object, got ${String(options)}`);
+  const spec = options.spec as SloSpec | undefined;
+  if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.slos))
+    throw new TypeError(
+      'SloEngine: options.spec must be a validated spec (validateSpec / loadSpec)'
+    );
+  const clock = options.clock as Clock | undefined;
+  if (clock !== undefined && (clock === null || typeof clock.now !== 'function'))
+    throw new TypeError('SloEngine: options.clock must have a now() method returning milliseconds');
+  const number = (name: keyof SloEngineOptions, ok: (v: number) => boolean, what: string): void => {
+    const v = options[name];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !ok(v))
+      throw new RangeError(`SloEngine: options.${name} must be ${what}, got ${String(v)}`);
+  };
+  number('maxFutureSkewMs', v => v >= 0, 'a number of milliseconds ≥ 0 (Infinity: no limit)');
+  number('resolutionMs', v => v > 0 && Number.isFinite(v), 'a positive number of milliseconds');
 }
 
 /**

@@ -18,7 +18,7 @@ import { SloHistory, type SloHistoryState } from '../history/slo-history';
 import { classifyStatus, type SloStatus } from '../math/status';
 import { recordedWindows } from '../windows/recorded-windows';
 import { reachesThreshold } from '../math/threshold';
-import { resolveMinEvents } from '../math/tiers';
+import { resolveMinEvents, resolveNoDataAfterMs } from '../math/tiers';
 import { SliceTracker } from '../windows/timeslices';
 import type { AlertTier, Severity, SloDefinition } from '../types';
 import { RECORD_TIME, RollingWindow, type RollingWindowState } from '../windows/window';
@@ -70,15 +70,26 @@ export interface SloSnapshot {
   /** Whether any tier of the severity fires. */
   readonly firing: Readonly<Record<Severity, boolean>>;
   readonly status: SloStatus;
-  /** Good and bad events since start (or restore): the `slo.events` counters. */
+  /**
+   * Good and bad events since this process started: the `slo.events` counters.
+   * Never restored from a snapshot, so that no exported counter goes back.
+   */
   readonly totals: { readonly good: number; readonly bad: number };
+  /** Last time (engine clock) an eligible event was counted, or when counting started. */
+  readonly lastEventMs: number;
 }
 
 /** Serialized state of one SLO. */
 export interface SloStateData {
   window: RollingWindowState | CalendarWindowState;
   alertWindows: RollingWindowState[];
-  totals: { good: number; bad: number };
+  /**
+   * Lifetime counts, written by versions before counters restarted from zero;
+   * never restored (a restart starts the `slo.events` counters again).
+   */
+  totals?: { good: number; bad: number };
+  /** Last time (engine clock) an eligible event was counted, for `no-data`. */
+  lastEventMs?: number;
   /** The SLO's history (absent in state written before history existed). */
   history?: SloHistoryState;
   /** The attribution ledger (absent in states written before it existed). */
@@ -100,11 +111,16 @@ export interface SloStateOptions {
   keyRegistry?: KeyRegistry;
 }
 
-/** Scratch slots `[timeMs, nowMs]` read by {@link SloState.recordEvent}. */
-export const EVENT_TIME = new Float64Array(2);
+/**
+ * Scratch slots `[placeMs, nowMs, endMs]` read by {@link SloState.recordEvent}:
+ * where the event is counted (the engine clock's now, by the time rule; replay:
+ * the row's own time), now, and the span's end time, which only refuses events
+ * older than the SLO window.
+ */
+export const EVENT_TIME = new Float64Array(3);
 
-/** Why an event was not counted. */
-export type DropReason = 'late' | 'future' | 'invalid';
+/** Why an event was not counted: older than the SLO window, in the future, or unreadable. */
+export type DropReason = 'too_old' | 'future' | 'invalid';
 
 /**
  * The live state of one SLO: a window of the SLO's length (rolling ring or
@@ -115,7 +131,7 @@ export class SloState {
   readonly slo: CompiledSlo;
   // The fields {@link recordEvent} reads on its fast path come first (one hidden
   // class, in this order): fewer cache lines per SLO and span.
-  /** Events older than now minus this are late (rolling windows; calendar windows refuse them themselves). */
+  /** Events that ended this long before now or more are too old: the SLO window (nominal for calendar windows). */
   private readonly _lateBeforeMs: number;
   /**
    * Width of the pending bucket (the finest ring's bucket, which every other
@@ -133,6 +149,8 @@ export class SloState {
   private _pendingBad = 0;
   private _totalGood = 0;
   private _totalBad = 0;
+  /** Last time an eligible event was counted (engine clock; NaN before the first or the start). */
+  private _lastEventMs = NaN;
   private readonly _definition: SloDefinition;
   private readonly _window: RollingWindow | CalendarWindow;
   private readonly _alertWindows: RollingWindow[];
@@ -148,6 +166,8 @@ export class SloState {
   readonly attribution: AttributionLedger;
   /** `alerting.minEvents`: eligible events a tier's long window needs before it fires. */
   private readonly _minEvents: number;
+  /** `alerting.noDataAfter` in milliseconds. */
+  private readonly _noDataAfterMs: number;
 
   /**
    * @param slo the compiled SLO
@@ -168,7 +188,7 @@ export class SloState {
       def.window.type === 'rolling'
         ? ring(def.window.durationMs)
         : new CalendarWindow(def.window.unit, def.window.timeZone, def.window.startTime);
-    this._lateBeforeMs = def.window.type === 'rolling' ? def.window.durationMs : Infinity;
+    this._lateBeforeMs = def.window.durationMs;
     const lengths = recordedWindows(def);
     this._alertWindows = lengths.map(ring);
     this._labels = lengths.map(formatDuration);
@@ -194,6 +214,7 @@ export class SloState {
       registry: opts.keyRegistry,
     });
     this._minEvents = resolveMinEvents(def);
+    this._noDataAfterMs = resolveNoDataAfterMs(def);
     this._history = new SloHistory(def.window.durationMs, this._labels);
   }
 
@@ -246,12 +267,14 @@ export class SloState {
   }
 
   /**
-   * Records one event at `timeMs` (already checked against the future skew).
-   * Returns the drop reason, or undefined when counted.
+   * Records one event counted at `timeMs` (already checked against the future
+   * skew): replay and tests, whose rows carry their own times. Returns the drop
+   * reason, or undefined when counted.
    */
   record(timeMs: number, nowMs: number, good: number, bad: number): DropReason | undefined {
     EVENT_TIME[0] = timeMs;
     EVENT_TIME[1] = nowMs;
+    EVENT_TIME[2] = timeMs;
     return this.recordEvent(good, bad);
   }
 
@@ -262,14 +285,15 @@ export class SloState {
    */
   recordEvent(good: number, bad: number): DropReason | undefined {
     // The common case, small enough for V8 to inline into the caller: an event
-    // in the pending bucket of a rolling SLO window, not late.
+    // in the pending bucket of a rolling SLO window, not too old.
     const timeMs = EVENT_TIME[0];
     if (
       timeMs >= this._pendingStartMs &&
       timeMs < this._pendingEndMs &&
-      timeMs > EVENT_TIME[1] - this._lateBeforeMs &&
+      EVENT_TIME[2] > EVENT_TIME[1] - this._lateBeforeMs &&
       this._calendar === undefined
     ) {
+      this._lastEventMs = EVENT_TIME[1];
       this._pendingGood += good;
       this._pendingBad += bad;
       this._totalGood += good;
@@ -283,7 +307,7 @@ export class SloState {
   private _recordEvent(good: number, bad: number): DropReason | undefined {
     const timeMs = EVENT_TIME[0];
     const nowMs = EVENT_TIME[1];
-    if (timeMs <= nowMs - this._lateBeforeMs) return 'late';
+    if (EVENT_TIME[2] <= nowMs - this._lateBeforeMs) return 'too_old';
     if (this._pendingMs > 0) {
       // Fast path: an event in the newest bucket is added to the pending counts
       // (two additions) instead of to each of the eight rings; the pending counts
@@ -296,7 +320,7 @@ export class SloState {
       }
       if (pending) {
         if (this._calendar !== undefined && !this._calendar.record(timeMs, good, bad))
-          return 'late';
+          return 'too_old';
         if (idx > this._pendingIndex) {
           this._flush();
           this._pendingIndex = idx;
@@ -307,6 +331,7 @@ export class SloState {
         this._pendingBad += bad;
         this._totalGood += good;
         this._totalBad += bad;
+        this._lastEventMs = nowMs;
         return undefined;
       }
       this._flush();
@@ -316,7 +341,7 @@ export class SloState {
     let t = timeMs;
     if (this._slices !== undefined) {
       const flip = this._slices.record(timeMs, good, bad);
-      if (Number.isNaN(flip)) return 'late';
+      if (Number.isNaN(flip)) return 'too_old';
       g = 0;
       b = flip;
       t = this._slices.sliceStart(timeMs);
@@ -327,9 +352,10 @@ export class SloState {
       RECORD_TIME[0] = t;
       counted = w.recordAtScratchTime(g, b);
     } else counted = w.record(t, g, b);
-    if (!counted && this._slices === undefined) return 'late';
+    if (!counted && this._slices === undefined) return 'too_old';
     this._totalGood += good;
     this._totalBad += bad;
+    this._lastEventMs = nowMs;
     if (b === 0 && g === 0) return undefined;
     const aw = this._alertWindows;
     for (let i = 0; i < aw.length; i++) {
@@ -380,7 +406,7 @@ export class SloState {
       this._hourIndex >= 0
         ? windows[this._hourIndex].burnRate
         : (windows[windows.length - 1]?.burnRate ?? 0);
-    const tte = timeToExhaustionMs(remaining, windowMs, burnRate1h);
+    const tte = timeToExhaustionMs(remaining, windowMs, burnRate1h, this._calendar === undefined);
     const byLength = new Map(windows.map(w => [w.windowMs, w]));
     const firing: Record<Severity, boolean> = { page: false, ticket: false };
     const tiers: TierReading[] = def.alerting.tiers.map((tier, index) => {
@@ -396,7 +422,9 @@ export class SloState {
       return { tier, longBurnRate, shortBurnRate, firing: on };
     });
     const sli = sliRatio(eligible, good);
+    if (Number.isNaN(this._lastEventMs)) this._lastEventMs = nowMs;
     const status = classifyStatus({
+      noData: nowMs - this._lastEventMs >= this._noDataAfterMs,
       remaining,
       burnRate: burnRate1h,
       timeToExhaustionMs: tte,
@@ -433,6 +461,7 @@ export class SloState {
       firing,
       status,
       totals: { good: this._totalGood, bad: this._totalBad },
+      lastEventMs: this._lastEventMs,
     };
   }
 
@@ -448,6 +477,15 @@ export class SloState {
     if (holdMs <= 0) return true;
     if (Number.isNaN(this._holdSince[index])) this._holdSince[index] = nowMs;
     return nowMs - this._holdSince[index] >= holdMs;
+  }
+
+  /**
+   * Starts the no-data clock at `nowMs` (the engine's start) when no event was
+   * counted yet: an SLO that never sees an eligible event reports `no-data`
+   * once `alerting.noDataAfter` has passed since.
+   */
+  markStart(nowMs: number): void {
+    if (Number.isNaN(this._lastEventMs) && Number.isFinite(nowMs)) this._lastEventMs = nowMs;
   }
 
   /** Lifetime good events. */
@@ -473,7 +511,7 @@ export class SloState {
     return {
       window: this._window.toJSON(),
       alertWindows: this._alertWindows.map(w => w.toJSON()),
-      totals: { good: this._totalGood, bad: this._totalBad },
+      lastEventMs: Number.isFinite(this._lastEventMs) ? this._lastEventMs : undefined,
       history: this._history.toJSON(),
       attribution: this.attribution.toJSON(),
     };
@@ -488,10 +526,12 @@ export class SloState {
       const match = saved.find(s => s && s.lengthMs === w.lengthMs);
       if (match) ok = w.restore(match) && ok;
     }
-    if (data.totals && Number.isFinite(data.totals.good) && Number.isFinite(data.totals.bad)) {
-      this._totalGood = data.totals.good;
-      this._totalBad = data.totals.bad;
-    }
+    // The lifetime totals are not restored: the `slo.events` counters of a new
+    // process start again from zero (with a new start time), which Prometheus and
+    // OTLP read as a reset, instead of from a saved value that may be below one
+    // already exported (read as a reset and counted again whole).
+    if (typeof data.lastEventMs === 'number' && Number.isFinite(data.lastEventMs))
+      this._lastEventMs = data.lastEventMs;
     this._resetPending();
     this._history.restore(data.history);
     this._history.baseline(this._totalGood, this._totalBad);

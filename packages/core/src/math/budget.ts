@@ -42,12 +42,20 @@ export function burnRate(target: number, eligible: number, bad: number): number 
 }
 
 /**
- * Time to exhaustion in milliseconds: `remaining × W / burn(1h)`.
- * Infinite when the burn rate is zero; zero when the budget is already spent.
+ * Time to exhaustion in milliseconds: `remaining × W / burn(1h)`. Zero once the
+ * budget is spent. Infinite when nothing burns, and on a rolling window (`rolling`)
+ * when burn(1h) ≤ 1: such a window forgets old bad events as fast as new ones
+ * come, so the budget never runs out at that rate.
  */
-export function timeToExhaustionMs(remaining: number, windowMs: number, burn: number): number {
+export function timeToExhaustionMs(
+  remaining: number,
+  windowMs: number,
+  burn: number,
+  rolling = false
+): number {
   if (remaining <= 0) return 0;
   if (!(burn > 0)) return Infinity;
+  if (rolling && burn <= 1) return Infinity;
   return (remaining * windowMs) / burn;
 }
 

@@ -1,5 +1,5 @@
 /** Health of an SLO, from its remaining budget, burn and alerts. */
-export type SloStatus = 'healthy' | 'attention' | 'warning' | 'critical' | 'exhausted';
+export type SloStatus = 'healthy' | 'attention' | 'warning' | 'critical' | 'exhausted' | 'no-data';
 
 /** Release decision of `burnrate gate`. */
 export type ReleaseDecision = 'approve' | 'review' | 'defer' | 'block';
@@ -16,11 +16,15 @@ export interface StatusInputs {
   readonly ticketFiring: boolean;
   /** SLO window, to judge time to exhaustion against. */
   readonly windowMs: number;
+  /** No eligible event for `alerting.noDataAfter` (or since start). @default false */
+  readonly noData?: boolean;
 }
 
 /**
  * Status classes, first match wins:
  * - exhausted: remaining ≤ 0;
+ * - no-data: no eligible event for `alerting.noDataAfter` (dead instrumentation
+ *   must not read as a perfect SLO);
  * - critical: a page alert fires, or the budget runs out within 1/28 of the window (1 d of 28 d);
  * - warning: a ticket alert fires, remaining < 25 %, or exhaustion within 1/4 of the window;
  * - attention: remaining < 50 %, or burning faster than budgeted (burn > 1);
@@ -28,6 +32,7 @@ export interface StatusInputs {
  */
 export function classifyStatus(s: StatusInputs): SloStatus {
   if (s.remaining <= 0) return 'exhausted';
+  if (s.noData === true) return 'no-data';
   if (s.pageFiring || s.timeToExhaustionMs < s.windowMs / 28) return 'critical';
   if (s.ticketFiring || s.remaining < 0.25 || s.timeToExhaustionMs < s.windowMs / 4)
     return 'warning';
@@ -35,7 +40,11 @@ export function classifyStatus(s: StatusInputs): SloStatus {
   return 'healthy';
 }
 
-/** The release decision for a status: healthy approves, attention asks for review, warning defers, critical and exhausted block. */
+/**
+ * The release decision for a status: healthy approves, attention asks for
+ * review, warning and no-data defer (nothing to judge a release by), critical
+ * and exhausted block.
+ */
 export function releaseDecision(status: SloStatus): ReleaseDecision {
   switch (status) {
     case 'healthy':
@@ -43,6 +52,7 @@ export function releaseDecision(status: SloStatus): ReleaseDecision {
     case 'attention':
       return 'review';
     case 'warning':
+    case 'no-data':
       return 'defer';
     default:
       return 'block';

@@ -1,3 +1,5 @@
+import { HOUR_MS } from '../duration';
+
 /** Calendar period units. */
 export type CalendarUnit = 'week' | 'month' | 'quarter';
 
@@ -40,12 +42,32 @@ function offsetMs(timeMs: number, timeZone: string): number {
   return asUtc - Math.floor(timeMs / 1000) * 1000;
 }
 
-/** The instant at which local midnight of y-mo-d falls in `timeZone`. */
+/**
+ * The first instant of the local day y-mo-d in `timeZone`: local midnight, or,
+ * where a DST change skips midnight (clocks jump from 00:00 to 01:00, as in
+ * America/Asuncion or America/Havana), the instant of that change.
+ */
 function localMidnight(y: number, mo: number, d: number, timeZone: string): number {
   const guess = Date.UTC(y, mo - 1, d);
   let t = guess - offsetMs(guess, timeZone);
   t = guess - offsetMs(t, timeZone);
-  return t;
+  const w = wallClock(t, timeZone);
+  if (w.y === y && w.mo === mo && w.d === d && w.h === 0 && w.mi === 0 && w.s === 0) return t;
+  // midnight does not exist: the earliest instant whose local date is y-mo-d
+  const day = y * 10_000 + mo * 100 + d;
+  const dateOf = (x: number) => {
+    const v = wallClock(x, timeZone);
+    return v.y * 10_000 + v.mo * 100 + v.d;
+  };
+  let before = t - 6 * HOUR_MS;
+  let inside = t + 6 * HOUR_MS;
+  if (dateOf(before) >= day || dateOf(inside) < day) return t;
+  while (inside - before > 1) {
+    const mid = Math.floor((before + inside) / 2);
+    if (dateOf(mid) >= day) inside = mid;
+    else before = mid;
+  }
+  return inside;
 }
 
 /** The instant at which local y-mo-d h:mi:s falls in `timeZone` (days and months may overflow). */

@@ -9,6 +9,8 @@ import {
   parseSpec,
   SloEngine,
   SpanFacts,
+  MonotonicClock,
+  releaseDecision,
   type Clock,
 } from '../../src';
 import { http, span } from '../span-view';
@@ -82,11 +84,51 @@ describe('SloEngine', () => {
       engine.record(http('GET /api/search', 200, { endTimeMs: NaN }));
       engine.record(http('GET /api/search', 200, { durationMs: -5 }));
       engine.record(http('GET /api/search', 200, { endTimeMs: NOW + 2000 })); // within the skew: counted at now
-      engine.record(http('GET /api/search', 200, { endTimeMs: NOW - 27 * 24 * HOUR_MS })); // late but inside: counted
-      assert.deepStrictEqual({ ...engine.dropped }, { late: 1, future: 1, invalid: 2 });
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW - 27 * 24 * HOUR_MS })); // old but inside: counted at now
+      assert.deepStrictEqual({ ...engine.dropped }, { too_old: 1, future: 1, invalid: 2 });
       const latency = engine.snapshot()[1];
       assert.strictEqual(latency.eligible, 2);
-      assert.strictEqual(latency.windows[0].eligible, 1);
+      // both counted at now (the time rule), so the 5 m window holds both
+      assert.strictEqual(latency.windows[0].eligible, 2);
+    });
+
+    it("should count a lagging client's spans in every window, 5 m included (the time rule)", () => {
+      // issue #10: spans of a client whose clock lags 20 min reached the long windows but not 5 m
+      const one = parseSpec(`slos:
+  - name: a
+    objective: 99.9
+    window: 28d
+    sli: { spans: { kind: any }, good: { status: ok } }
+    alerting: { minEvents: 0 }
+`);
+      const engine = new SloEngine({ spec: one, clock: clockAt(NOW) });
+      for (let i = 0; i < 100; i++)
+        engine.record(http('GET /x', i < 20 ? 503 : 200, { endTimeMs: NOW - 20 * MINUTE_MS }));
+      const s = engine.snapshot()[0];
+      assert.deepStrictEqual(
+        s.windows.map(w => [w.window, w.eligible, w.bad]),
+        ['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map(w => [w, 100, 20])
+      );
+      // 20 % errors at 99.9 %: burn 200 on 1h and 5m, the fast page fires
+      assert.strictEqual(s.firing.page, true);
+      assert.deepStrictEqual({ ...engine.dropped }, { too_old: 0, future: 0, invalid: 0 });
+    });
+
+    it('should count a span within the future skew at now and move no window with it', () => {
+      const clock = clockAt(NOW);
+      const engine = new SloEngine({ spec, clock });
+      // a span 4 s ahead: counted now; one 10 min ahead: dropped; neither moves a ring head
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW + 4000, durationMs: 50 }));
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW + 10 * MINUTE_MS }));
+      assert.strictEqual(engine.dropped.future, 1);
+      // 5 min later, one more span: the 5 m window still holds the first (counted at NOW,
+      // 5 min ago, not at NOW + 4 s or NOW + 10 min) only if it is inside the window
+      clock.t = NOW + 5 * MINUTE_MS - 2000;
+      engine.record(http('GET /api/search', 200, { endTimeMs: clock.t, durationMs: 50 }));
+      const s = engine.snapshot()[1];
+      assert.strictEqual(s.windows[0].eligible, 2);
+      clock.t = NOW + 5 * MINUTE_MS + 2000;
+      assert.strictEqual(engine.snapshot()[1].windows[0].eligible, 1);
     });
 
     it('should never throw, whatever the span', () => {
@@ -227,8 +269,77 @@ slos:
       assert.strictEqual(engine.snapshot()[0].eligible, 1);
       assert.strictEqual(
         engine.recordCounts(0, Date.UTC(2026, 0, 31, 23, 59), 1, 0, clock.t),
-        'late'
+        'too_old'
       );
+    });
+
+    it('should not start the next month early for a span from the future', () => {
+      // issue #10: one span 4 s ahead at 23:59:57 on the last day reset the month
+      const cal = parseSpec(`
+slos:
+  - name: c
+    objective: 99
+    calendar: month
+    sli:
+      spans: { kind: any }
+      good: { status: ok }
+`);
+      const clock = clockAt(Date.UTC(2026, 0, 31, 23, 59, 57));
+      const engine = new SloEngine({ spec: cal, clock });
+      for (let i = 0; i < 10; i++) engine.record(http('GET /x', 200, { endTimeMs: clock.t }));
+      engine.record(http('GET /x', 200, { endTimeMs: Date.UTC(2026, 1, 1, 0, 0, 1) }));
+      clock.t += 1000;
+      engine.record(http('GET /x', 200, { endTimeMs: clock.t }));
+      const s = engine.snapshot()[0];
+      assert.strictEqual(s.eligible, 12);
+      assert.deepStrictEqual({ ...engine.dropped }, { too_old: 0, future: 0, invalid: 0 });
+      // the clock alone starts February
+      clock.t = Date.UTC(2026, 1, 1, 0, 0, 0);
+      assert.strictEqual(engine.snapshot()[0].eligible, 0);
+    });
+  });
+
+  describe('options', () => {
+    it('should refuse options that are not usable, naming them (never NaN)', () => {
+      const bad: Array<[Record<string, unknown>, RegExp]> = [
+        [
+          { maxFutureSkewMs: NaN },
+          /options\.maxFutureSkewMs must be a number of milliseconds ≥ 0.*got NaN/,
+        ],
+        [{ maxFutureSkewMs: -1 }, /options\.maxFutureSkewMs .* got -1/],
+        [{ maxFutureSkewMs: '5s' }, /options\.maxFutureSkewMs .* got 5s/],
+        [{ resolutionMs: 0 }, /options\.resolutionMs must be a positive number/],
+        [{ clock: { now: 5 } }, /options\.clock must have a now\(\) method/],
+      ];
+      for (const [extra, message] of bad)
+        assert.throws(() => new SloEngine({ spec, ...extra } as never), message);
+      assert.throws(() => new SloEngine({} as never), /options\.spec must be a validated spec/);
+    });
+
+    it('should accept Infinity as no future limit', () => {
+      const engine = new SloEngine({ spec, clock: clockAt(NOW), maxFutureSkewMs: Infinity });
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW + 365 * 24 * HOUR_MS }));
+      assert.strictEqual(engine.snapshot()[1].windows[0].eligible, 1);
+    });
+  });
+
+  describe('monotonic clock', () => {
+    it('should neither blind nor freeze the windows when the wall clock steps', () => {
+      // the default clock: wall time read once, then the monotonic time elapsed
+      let wall = NOW;
+      let mono = 1_000;
+      const clock = new MonotonicClock({ wallNow: () => wall, monotonic: { now: () => mono } });
+      const engine = new SloEngine({ spec, clock });
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW, durationMs: 50 }));
+      // NTP steps the wall clock an hour forward: the 5 m window is not blinded
+      wall += HOUR_MS;
+      mono += 60_000;
+      assert.strictEqual(clock.now(), NOW + 60_000);
+      assert.strictEqual(engine.snapshot()[1].windows[0].eligible, 1);
+      // and an hour back: the windows still move on with monotonic time
+      wall -= 2 * HOUR_MS;
+      mono += 5 * MINUTE_MS;
+      assert.strictEqual(engine.snapshot()[1].windows[0].eligible, 0);
     });
   });
 
@@ -253,6 +364,43 @@ slos:
         b.map(s => [s.eligible, s.bad, s.remaining, s.windows.map(w => w.burnRate)]),
         a.map(s => [s.eligible, s.bad, s.remaining, s.windows.map(w => w.burnRate)])
       );
+    });
+
+    it('should restore the windows but start the event counters again from zero', () => {
+      // issue #10: restored lifetime totals could be below what Prometheus had scraped,
+      // which it reads as a reset and counts again whole (a 0.2 burn read 4.4)
+      const clock = clockAt(NOW);
+      const engine = new SloEngine({ spec, clock });
+      for (let i = 0; i < 100; i++)
+        engine.record(http('GET /api/orders/:id', i < 3 ? 500 : 200, { endTimeMs: NOW }));
+      assert.deepStrictEqual(engine.snapshot()[0].totals, { good: 97, bad: 3 });
+      const saved = JSON.parse(JSON.stringify(engine.exportState()));
+      assert.strictEqual(saved.slos['checkout-availability'].totals, undefined);
+      clock.t = NOW + 60_000;
+      const restarted = new SloEngine({ spec, clock });
+      restarted.importState(saved);
+      const before = restarted.snapshot()[0];
+      assert.deepStrictEqual(before.totals, { good: 0, bad: 0 });
+      assert.deepStrictEqual([before.eligible, before.bad], [100, 3]);
+      restarted.record(http('GET /api/orders/:id', 503, { endTimeMs: clock.t }));
+      restarted.record(http('GET /api/orders/:id', 200, { endTimeMs: clock.t }));
+      const after = restarted.snapshot()[0];
+      assert.deepStrictEqual(after.totals, { good: 1, bad: 1 });
+      assert.deepStrictEqual([after.eligible, after.bad], [102, 4]);
+      // the bad-event breakdown agrees with the bad total after the restart
+      const rows = restarted.states[0].readAttribution(clock.t).rows;
+      const badTotal = rows.filter(r => r.outcome === 'bad').reduce((n, r) => n + r.total, 0);
+      assert.strictEqual(badTotal, after.totals.bad);
+    });
+
+    it('should not restore drop counts', () => {
+      const engine = new SloEngine({ spec, clock: clockAt(NOW) });
+      engine.record(http('GET /api/search', 200, { endTimeMs: NOW + HOUR_MS }));
+      const restarted = new SloEngine({ spec, clock: clockAt(NOW) });
+      restarted.importState(
+        JSON.parse(JSON.stringify({ ...engine.exportState(), dropped: engine.dropped }))
+      );
+      assert.deepStrictEqual({ ...restarted.dropped }, { too_old: 0, future: 0, invalid: 0 });
     });
 
     it('should refuse another version and keep its state', () => {
@@ -322,6 +470,33 @@ ${alerting}`);
         s.windows.map(w => [w.window, w.burnRate]),
         [['1h', 1000]]
       );
+    });
+
+    it('should report no-data after noDataAfter without eligible events, and not approve', () => {
+      // issue #10: with no series at all an SLO read 100 % healthy and gate approved
+      const clock = clockAt(NOW);
+      const engine = new SloEngine({ spec: one('    alerting: { noDataAfter: 30m }'), clock });
+      assert.strictEqual(engine.snapshot()[0].status, 'healthy');
+      clock.t = NOW + 30 * MINUTE_MS;
+      const s = engine.snapshot()[0];
+      assert.strictEqual(s.status, 'no-data');
+      assert.strictEqual(releaseDecision(s.status), 'defer');
+      burst(engine, 1, 0);
+      assert.strictEqual(engine.snapshot()[0].status, 'healthy');
+      clock.t += 30 * MINUTE_MS - 1;
+      assert.strictEqual(engine.snapshot()[0].status, 'healthy');
+      clock.t += 1;
+      assert.strictEqual(engine.snapshot()[0].status, 'no-data');
+    });
+
+    it('should give no time to exhaustion on a rolling window burning at 1 or less', () => {
+      const engine = new SloEngine({ spec: one(''), clock: clockAt(NOW) });
+      // 99.9 %: 85 bad of 100,000 burns 0.85; remaining 1 − 85 / 100 = 0.15
+      burst(engine, 100_000, 85);
+      const s = engine.snapshot()[0];
+      assert.ok(Math.abs(s.burnRate1h - 0.85) < 1e-9);
+      assert.strictEqual(s.timeToExhaustionMs, Infinity);
+      assert.strictEqual(s.status, 'warning'); // remaining < 25 %, not for a coming exhaustion
     });
 
     it('should fire at exactly the threshold (14.4 = 144 bad of 10,000 at 99.9 %, 30 d)', () => {

@@ -71,7 +71,7 @@ describe('SloState', () => {
           const good = rnd() < 0.9 ? 1 : 0;
           const reason = state.record(t, now, good, 1 - good);
           const late = t <= now - windowMs;
-          assert.strictEqual(reason, late ? 'late' : undefined, `event ${n} at ${t}`);
+          assert.strictEqual(reason, late ? 'too_old' : undefined, `event ${n} at ${t}`);
           if (!late) {
             accepted.push({ t, good, bad: 1 - good });
             newest = Math.max(newest, t);
@@ -99,7 +99,7 @@ describe('SloState', () => {
       const june = Date.UTC(2026, 5, 10);
       assert.strictEqual(state.record(june, june, 1, 0), undefined);
       assert.strictEqual(state.record(june + 1, june + 1, 0, 1), undefined);
-      assert.strictEqual(state.record(Date.UTC(2026, 4, 31), june + 2, 1, 0), 'late');
+      assert.strictEqual(state.record(Date.UTC(2026, 4, 31), june + 2, 1, 0), 'too_old');
       const snap = state.snapshot(june + 3);
       assert.deepStrictEqual([snap.good, snap.bad], [1, 1]);
       assert.strictEqual(snap.windows[0].eligible, 2);
@@ -113,7 +113,7 @@ describe('SloState', () => {
       assert.strictEqual(b.restore(JSON.parse(JSON.stringify(a.toJSON()))), true);
       // an event older than the restored rings' head bucket still lands, a too-old one is late
       assert.strictEqual(b.record(t - 1000, t + 10, 1, 0), undefined);
-      assert.strictEqual(b.record(t - 29 * 86_400_000, t + 10, 1, 0), 'late');
+      assert.strictEqual(b.record(t - 29 * 86_400_000, t + 10, 1, 0), 'too_old');
       const s = b.snapshot(t + 20);
       assert.deepStrictEqual([s.good, s.bad], [6, 5]);
       assert.strictEqual(s.windows[0].eligible, 11);

@@ -87,6 +87,16 @@ describe('budget', () => {
       assert.strictEqual(timeToExhaustionMs(0.5, 30 * DAY_MS, 0), Infinity);
       assert.strictEqual(timeToExhaustionMs(-0.1, 30 * DAY_MS, 3), 0);
     });
+
+    it('should be infinite on a rolling window burning at 1 or less, and 0 once spent', () => {
+      // issue #10: burn 0.85 on a rolling window gave "4.9 d", every day, forever
+      assert.strictEqual(timeToExhaustionMs(0.5, 28 * DAY_MS, 0.85, true), Infinity);
+      assert.strictEqual(timeToExhaustionMs(0.5, 28 * DAY_MS, 1, true), Infinity);
+      near(timeToExhaustionMs(0.5, 28 * DAY_MS, 2, true), 7 * DAY_MS);
+      assert.strictEqual(timeToExhaustionMs(0, 28 * DAY_MS, 0.5, true), 0);
+      // a calendar period does run out at burn 0.85
+      near(timeToExhaustionMs(0.5, 30 * DAY_MS, 0.85, false), (0.5 * 30 * DAY_MS) / 0.85);
+    });
   });
 
   describe('sliRatio', () => {

@@ -25,4 +25,14 @@ describe('calendarPeriod', () => {
     assert.strictEqual(new Date(q.startMs).toISOString(), '2026-07-01T00:00:00.000Z');
     assert.strictEqual(new Date(q.endMs).toISOString(), '2026-10-01T00:00:00.000Z');
   });
+  it('should start a period at the first instant of a day whose midnight does not exist', () => {
+    // America/Asuncion moved 2023-10-01 00:00 (−04) to 01:00 (−03): October starts at
+    // 04:00 UTC, not at 03:00 UTC (23:00 on September 30th, local)
+    const p = calendarPeriod(Date.UTC(2023, 9, 15), 'month', 'America/Asuncion');
+    assert.strictEqual(new Date(p.startMs).toISOString(), '2023-10-01T04:00:00.000Z');
+    const september = calendarPeriod(Date.UTC(2023, 8, 15), 'month', 'America/Asuncion');
+    assert.strictEqual(september.endMs, p.startMs);
+    const quarter = calendarPeriod(Date.UTC(2023, 10, 1), 'quarter', 'America/Asuncion');
+    assert.strictEqual(quarter.startMs, p.startMs);
+  });
 });
