@@ -379,7 +379,7 @@ Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
     name: 'gate',
     summary: 'may a release go out? exit 0 yes, 1 no',
     synopsis:
-      '[--url URL | --input FILE] [--slo NAME]... [--allow review] [--min-remaining 0.25] [--json]',
+      '[--url URL | --input FILE] [--slo NAME]... [--allow review] [--min-remaining 0.25] [--allow-no-data] [--json]',
     flags: {
       ...SOURCE_FLAGS,
       slo: {
@@ -398,9 +398,14 @@ Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
         value: 'SHARE',
         help: 'defer when less budget than this share is left (0.25)',
       },
+      'allow-no-data': {
+        type: 'boolean',
+        help: 'approve SLOs without eligible events for alerting.noDataAfter (status no-data)',
+      },
     },
     details: `Each SLO's status gives a decision (healthy → approve, attention → review,
-warning → defer, critical and exhausted → block); the strictest wins.
+warning and no-data → defer, critical and exhausted → block); the strictest wins.
+An SLO with no data is approved only with --allow-no-data.
 Exit: 0 when it is at most --allow; 1 otherwise, or when the collector does not
 answer or an SLO is unknown; 2 on a bad flag.`,
     run: ({ values }, io) =>
@@ -411,6 +416,7 @@ answer or an SLO is unknown; 2 on a bad flag.`,
           slos: Array.isArray(values.slo) ? values.slo : [],
           allow: str(values.allow),
           minRemaining: str(values['min-remaining']),
+          allowNoData: values['allow-no-data'] === true,
           json: values.json === true,
         },
         io

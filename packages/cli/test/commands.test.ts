@@ -242,6 +242,30 @@ slos:
       assert.ok(json.stdout.includes('"budget": 0.1,'));
     });
 
+    it('should not approve an SLO without data unless --allow-no-data', async () => {
+      // issue #10: dead instrumentation read 100 % healthy and gate approved
+      const clock = { t: now - 2 * 3_600_000, now: () => clock.t };
+      const engine = new SloEngine({ spec: loadSpec(DESIGN), clock });
+      clock.t = now;
+      for (let i = 0; i < 100; i++) engine.record(http('POST /api/orders', 201, now));
+      const file = path.join(tmp(), 'slos.json');
+      const explanations = engine.states.map(s => engine.explain(s.slo.name, now)!);
+      writeFileSync(file, JSON.stringify(slosResponse(engine.snapshot(now), now, explanations)));
+      const status = capture();
+      assert.strictEqual(await main(['status', '--input', file], status), 0);
+      assert.match(status.stdout, /\norders-latency .* no-data\s/);
+      const io = capture();
+      assert.strictEqual(await main(['gate', '--input', file, '--json'], io), 1);
+      const out = JSON.parse(io.stdout);
+      assert.strictEqual(out.decision, 'defer');
+      const latency = out.slos.find((s: { slo: string }) => s.slo === 'orders-latency');
+      assert.strictEqual(latency.decision, 'defer');
+      assert.match(latency.reasons.join('; '), /status no-data/);
+      const allowed = capture();
+      assert.strictEqual(await main(['gate', '--input', file, '--allow-no-data'], allowed), 0);
+      assert.match(allowed.stdout, /decision: approve \(pass/);
+    });
+
     it('should approve a healthy service and block an exhausted one', async () => {
       const ok = capture();
       assert.strictEqual(await main(['gate', '--input', saved(0)], ok), 0);

@@ -54,7 +54,7 @@ export async function readSlos(source: SourceOptions): Promise<SlosResponse> {
 
 function tte(s: SloReport): string {
   return s.timeToExhaustionSeconds === null
-    ? 'never'
+    ? '∞'
     : humanizeDuration(s.timeToExhaustionSeconds * 1000);
 }
 
@@ -112,6 +112,8 @@ export interface GateOptions extends SourceOptions {
   slos: string[];
   allow: string | undefined;
   minRemaining: string | undefined;
+  /** Approve SLOs whose status is `no-data` (otherwise they defer). @default false */
+  allowNoData?: boolean;
   json: boolean;
 }
 
@@ -119,8 +121,9 @@ const DECISIONS: readonly ReleaseDecision[] = ['approve', 'review', 'defer', 'bl
 
 /**
  * `burnrate gate`: whether a deploy may go out. Each SLO's status gives a
- * decision (healthy → approve, attention → review, warning → defer, critical and
- * exhausted → block); `--min-remaining` defers below that budget share. The
+ * decision (healthy → approve, attention → review, warning and no-data → defer,
+ * critical and exhausted → block; no-data approves with `--allow-no-data`);
+ * `--min-remaining` defers below that budget share. The
  * strictest decision wins; exit 0 when it is at most `--allow` (default review),
  * 1 otherwise.
  */
@@ -159,6 +162,12 @@ export async function gateCommand(options: GateOptions, io: CliIo): Promise<numb
     .map(s => {
       let decision = releaseDecision(s.status as SloStatus);
       const reasons = [`status ${s.status}`];
+      if (s.status === 'no-data') {
+        if (options.allowNoData === true) {
+          decision = 'approve';
+          reasons.push('allowed by --allow-no-data');
+        } else reasons.push('no eligible events: nothing to judge by (--allow-no-data)');
+      }
       if (s.remaining < minRemaining) {
         decision = strictestDecision([decision, 'defer']);
         reasons.push(`budget left ${percent(s.remaining, 3)} < ${percent(minRemaining, 3)}`);
