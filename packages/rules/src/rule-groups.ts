@@ -50,7 +50,8 @@ export const GROUP_PREFIX = 'burnrate-';
  * 1. `slo:error_ratio:rate{slo_window}` for every alert window (and 1 h) and the SLO window,
  * 2. `slo:burn_rate:rate{slo_window}` = error ratio / (1 − objective) for the alert windows,
  * 3. `slo:sli:ratio`, `slo:error_budget_remaining:ratio` (1 − ratio_W / (1 − objective)),
- *    `slo:time_to_exhaustion:seconds` (remaining × W / burn(1h)),
+ *    `slo:time_to_exhaustion:seconds` (remaining × W / burn(1h); +Inf on a rolling window
+ *    when burn(1h) ≤ 1, 0 once exhausted),
  * 4. constants `slo:objective:ratio` and `slo:burn_rate_threshold:ratio` (for dashboards),
  * 5. one `SloErrorBudgetBurn` alert per tier: both windows at or above the tier's burn rate
  *    (within core's relative epsilon, as the engine compares), and at least
@@ -154,15 +155,23 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
     expr: `1 - ${overWindow} / ${fraction}`,
     labels: { ...base },
   });
-  // remaining × W / burn(1h): +Inf when not burning (x/0), 0 once the budget is spent
-  // (`> 0` drops the sample and `or … * 0 + 0` gives a positive zero).
+  // remaining × W / burn(1h), 0 once the budget is spent (`> 0` drops the sample and
+  // `or … * 0 + 0` gives a positive zero). +Inf when not burning (x/0); on a rolling
+  // window also whenever burn(1h) ≤ 1: the window forgets as fast as it spends, so the
+  // budget is never exhausted (`> 1` drops the sample, `* +Inf` fills it in).
   const remaining = select(RECORD_BUDGET_REMAINING);
+  const burn1h = select(RECORD_BURN_RATE, exhaustionWindow(slo));
   rules.push({
     record: RECORD_TIME_TO_EXHAUSTION,
     expr:
-      `(${remaining} > 0) * ${formatNumber(windowMs / 1000)}\n` +
-      `/ ignoring(${LABEL_SLO_WINDOW}) ${select(RECORD_BURN_RATE, exhaustionWindow(slo))}\n` +
-      `or ${remaining} * 0 + 0`,
+      slo.window.type === 'rolling'
+        ? `(${remaining} > 0) * ${formatNumber(windowMs / 1000)}\n` +
+          `/ ignoring(${LABEL_SLO_WINDOW}) (${burn1h} > 1)\n` +
+          `or (${remaining} > 0) * +Inf\n` +
+          `or ${remaining} * 0 + 0`
+        : `(${remaining} > 0) * ${formatNumber(windowMs / 1000)}\n` +
+          `/ ignoring(${LABEL_SLO_WINDOW}) ${burn1h}\n` +
+          `or ${remaining} * 0 + 0`,
     labels: { ...base },
   });
   rules.push({

@@ -3,6 +3,7 @@ import { parseSpec } from '@burnrate/core';
 import { parse, stringify } from 'yaml';
 import {
   buildRuleGroups,
+  counterValues,
   generateRuleObject,
   generateRules,
   type AlertingRule,
@@ -307,6 +308,84 @@ slos:
     } finally {
       t.cleanup();
     }
+  });
+});
+
+describe('time to exhaustion', () => {
+  const spec = parseSpec(`
+slos:
+  - { name: rolling, objective: 99, window: 28d, sli: { good: { status: ok } }, alerting: { tiers: [] } }
+  - { name: month, objective: 99, calendar: month, sli: { good: { status: ok } }, alerting: { tiers: [] } }
+`);
+
+  it('should be none on a rolling window while burn(1h) ≤ 1, remaining × W / burn above, 0 once spent', function () {
+    this.timeout(600_000);
+    // 100 events a minute; 2 h at burn 0.2, then 1 h at burn 2, then 1 h all bad
+    const series = (slo: string, outcome: string, perMinute: number[]) => ({
+      series: `slo_events_total{slo_name="${slo}",slo_outcome="${outcome}",instance="a"}`,
+      values: counterValues(
+        perMinute.map((increment, i) => ({ steps: i === 0 ? 120 : 60, increment }))
+      ),
+    });
+    const input = (slo: string) => [
+      series(slo, 'good', [99.8, 98, 0]),
+      series(slo, 'bad', [0.2, 2, 100]),
+    ];
+    const near = (slo: string, at: string, seconds: number) => ({
+      expr: `abs(slo:time_to_exhaustion:seconds{slo_name="${slo}"} - ${seconds}) < bool 1e-3`,
+      eval_time: at,
+      exp_samples: [{ labels: `{slo_name="${slo}"}`, value: 1 }],
+    });
+    const inf = (slo: string, at: string) => ({
+      expr: `slo:time_to_exhaustion:seconds{slo_name="${slo}"} == bool +Inf`,
+      eval_time: at,
+      exp_samples: [{ labels: `{slo_name="${slo}"}`, value: 1 }],
+    });
+    const day = 86_400;
+    const file = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [...input('rolling'), ...input('month')],
+          promql_expr_test: [
+            // 2h: burn(1h) 0.2, remaining 1 − 24 / (0.01 × 12,000) = 0.8: rolling none,
+            // the calendar month 0.8 × 30 d / 0.2 = 120 d
+            inf('rolling', '2h'),
+            near('month', '2h', 120 * day),
+            // 3h: burn(1h) 2, remaining 1 − 144 / 180 = 0.2: 0.2 × W / 2
+            near('rolling', '3h', 0.1 * 28 * day),
+            near('month', '3h', 0.1 * 30 * day),
+            // 4h: spent, 0
+            near('rolling', '4h', 0),
+            near('month', '4h', 0),
+          ],
+        },
+      ],
+    };
+    const t = tempFiles({ 'rules.yaml': generateRules(spec), 'tte.test.yaml': stringify(file) });
+    try {
+      const r = promtool(['test', 'rules', 'tte.test.yaml'], t.dir);
+      assert.strictEqual(r.status, 0, r.output);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('should divide by burn(1h) only above 1 on rolling windows', () => {
+    const file = buildRuleGroups(spec);
+    const rolling = records(file, 'rolling', 'slo:time_to_exhaustion:seconds')[0].expr;
+    assert.match(
+      rolling,
+      /\/ ignoring\(slo_window\) \(slo:burn_rate:rate\{slo_name="rolling",slo_window="1h"\} > 1\)/
+    );
+    assert.match(
+      rolling,
+      /or \(slo:error_budget_remaining:ratio\{slo_name="rolling"\} > 0\) \* \+Inf/
+    );
+    const month = records(file, 'month', 'slo:time_to_exhaustion:seconds')[0].expr;
+    assert.doesNotMatch(month, /Inf/);
   });
 });
 
