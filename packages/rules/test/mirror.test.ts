@@ -138,16 +138,23 @@ slos:
           at
         )
       );
-      assert.ok(Number.isFinite(snap.timeToExhaustionMs));
-      const tte = snap.timeToExhaustionMs / 1000;
+      // none (null or Infinity) on this rolling window while burn(1h) <= 1: +Inf in the rules
+      const tteMs = snap.timeToExhaustionMs;
+      const tte = tteMs === null || tteMs === Infinity ? Infinity : tteMs / 1000;
       tests.push(
-        close(
-          'slo:time_to_exhaustion:seconds{slo_name="mirror"}',
-          tte,
-          rel(tte),
-          '{slo_name="mirror"}',
-          at
-        )
+        tte === Infinity
+          ? {
+              expr: 'slo:time_to_exhaustion:seconds{slo_name="mirror"} == bool +Inf',
+              eval_time: promDuration(at),
+              exp_samples: [{ labels: '{slo_name="mirror"}', value: 1 }],
+            }
+          : close(
+              'slo:time_to_exhaustion:seconds{slo_name="mirror"}',
+              tte,
+              rel(tte),
+              '{slo_name="mirror"}',
+              at
+            )
       );
       const firing = snap.tiers.filter(t => t.firing);
       firingSeen += firing.length;
