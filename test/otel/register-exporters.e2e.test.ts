@@ -363,7 +363,7 @@ describe('@burnrate/register with the OTLP and console exporters (end to end)', 
         const attrs = { 'slo.name': slo };
         const app = (name: string, extra: Record<string, string> = {}) =>
           latestValue(r, name, { ...attrs, ...extra });
-        // Both sides, against DESIGN.md's definitions: every event of the mix
+        // Both sides, against the definitions in docs/spec.md: every event of the mix
         // is inside every window, so each window sees all of them.
         const eligible = good + bad;
         const sli = good / eligible;

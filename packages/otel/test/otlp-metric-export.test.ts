@@ -129,7 +129,7 @@ function metricOf(all: FlatPoint[], name: string): OtlpMetric {
   return [...metrics][0];
 }
 
-/** Every expected number, worked out by hand from DESIGN.md's definitions. */
+/** Every expected number, worked out by hand from the definitions in docs/spec.md. */
 function assertKnownValues(all: FlatPoint[]): void {
   const pay = { 'slo.name': 'pay-availability' };
   const quote = { 'slo.name': 'quote-latency' };

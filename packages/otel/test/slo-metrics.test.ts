@@ -103,7 +103,7 @@ function recordKnownSpans(tracer: Tracer, otherTracer: Tracer): void {
   knownClock.t = T0;
 }
 
-/** Every expected number, worked out by hand from DESIGN.md's definitions. */
+/** Every expected number, worked out by hand from the definitions in docs/spec.md. */
 function assertKnownValues(all: Point[]): void {
   const a = { 'slo.name': 'orders-availability' };
   const l = { 'slo.name': 'items-latency' };

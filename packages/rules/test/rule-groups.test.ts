@@ -94,7 +94,7 @@ describe('buildRuleGroups', () => {
       alerts(file, slo).map(a =>
         Number(/>= ([0-9.]+) \* \(1 - 1e-9\)$/m.exec(a.expr.split('\n')[0])![1])
       );
-    // DESIGN.md: 2 % / 1 h, 5 % / 6 h, 10 % / 1 d, 10 % / 3 d of the budget
+    // docs/prometheus.md: 2 % / 1 h, 5 % / 6 h, 10 % / 1 d, 10 % / 3 d of the budget
     assert.deepStrictEqual(thresholds('rolling-28d'), [13.44, 5.6, 2.8, 0.933333333333333]);
     assert.deepStrictEqual(thresholds('rolling-30d'), [14.4, 6, 3, 1]);
     // under 28 d the windows scale and the thresholds keep their 28 d values (issue #10: 7 d gave 0.7 and 0.233)

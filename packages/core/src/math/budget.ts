@@ -1,5 +1,5 @@
 /**
- * The budget and burn-rate definitions of DESIGN.md, as small named functions.
+ * The budget and burn-rate definitions of docs/spec.md ("The numbers"), as small named functions.
  * Every other part of burnrate (processor, collector, rules, replay) calls these.
  */
 

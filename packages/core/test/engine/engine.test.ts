@@ -42,7 +42,7 @@ describe('SloEngine', () => {
       assert.deepStrictEqual([a.good, a.bad, l.good, l.bad, p.good, p.bad], [1, 0, 1, 0, 1, 0]);
     });
 
-    it('should compute the numbers of DESIGN.md from the counts', () => {
+    it('should compute the numbers of docs/spec.md from the counts', () => {
       const engine = new SloEngine({ spec, clock: clockAt(NOW) });
       // 1,000 eligible availability spans, 4 of them 5xx, all in the last 5 minutes
       for (let i = 0; i < 1000; i++) {

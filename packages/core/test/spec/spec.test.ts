@@ -26,7 +26,7 @@ slos:
 
 describe('spec', () => {
   describe('loadSpec', () => {
-    it("should accept DESIGN.md's spec as is", () => {
+    it("should accept the README's spec as is", () => {
       const spec = loadSpec(DESIGN);
       assert.deepStrictEqual(
         spec.slos.map(s => [s.name, s.service, s.target, s.window.durationMs / DAY_MS]),
