@@ -19,7 +19,13 @@ import puppeteer from 'puppeteer-core';
 import { send } from '../collector/fixture';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DOCS_IMAGES = resolve(__dirname, '../../../docs/images');
+/**
+ * Where the screenshots go: a temporary folder, so that a test run leaves the work tree
+ * clean; `BURNRATE_SCREENSHOTS_DIR=docs/images npm test` refreshes the ones in docs/.
+ */
+const DOCS_IMAGES = process.env.BURNRATE_SCREENSHOTS_DIR
+  ? resolve(process.env.BURNRATE_SCREENSHOTS_DIR)
+  : mkdtempSync(join(tmpdir(), 'burnrate-screenshots-'));
 
 const SPEC_TEXT = `slos:
   - name: api-availability

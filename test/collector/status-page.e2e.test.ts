@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import * as assert from 'node:assert';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -17,7 +18,13 @@ import { getText, send } from './fixture';
 
 /** Debian's chromium (scripts/install-test-deps.sh installs it); never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DOCS_IMAGES = resolve(__dirname, '../../../docs/images');
+/**
+ * Where the screenshots go: a temporary folder, so that a test run leaves the work tree
+ * clean; `BURNRATE_SCREENSHOTS_DIR=docs/images npm test` refreshes the ones in docs/.
+ */
+const DOCS_IMAGES = process.env.BURNRATE_SCREENSHOTS_DIR
+  ? resolve(process.env.BURNRATE_SCREENSHOTS_DIR)
+  : mkdtempSync(join(tmpdir(), 'burnrate-screenshots-'));
 
 const SPEC = parseSpec(
   `
