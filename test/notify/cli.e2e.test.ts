@@ -4,22 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startNode, type Child } from '../helpers/child';
 import { TestReceiver } from '../helpers/http-receiver';
+import { FAST_PAGE_SPEC } from './fast-page-spec';
 import { otlpJson } from '../helpers/servers';
 import { send } from '../collector/fixture';
 
 const BIN = resolve(__dirname, '../../../packages/cli/bin/burnrate.js');
-
-const SPEC_TEXT = `
-slos:
-  - name: checkout-availability
-    service: checkout
-    objective: 90
-    window: 1h
-    sli: { good: { status: ok } }
-    alerting:
-      tiers:
-        - { severity: page, long: 20s, short: 5s, burnRate: 5 }
-`;
 
 describe('burnrate collector --webhook-url', function () {
   this.timeout(60_000);
@@ -39,7 +28,7 @@ describe('burnrate collector --webhook-url', function () {
   });
 
   it('should post a Slack message for a burst of failing spans, with the header given', async () => {
-    writeFileSync(join(dir, 'burnrate.yaml'), SPEC_TEXT);
+    writeFileSync(join(dir, 'burnrate.yaml'), FAST_PAGE_SPEC);
     child = startNode(
       [
         BIN,

@@ -4,23 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, http, startNode, waitForHttp, type Child } from '../helpers/child';
 import { TestReceiver } from '../helpers/http-receiver';
+import { FAST_PAGE_SPEC } from './fast-page-spec';
 import { parsePrometheusText, sampleValue } from '../helpers/prom-text';
 
 const ROOT = resolve(__dirname, '../../..');
 const SERVER = resolve(ROOT, 'examples/checkout/server.js');
-
-/** 90 % over 1 h, page at 5x over 20 s / 5 s: a few seconds of failures fire it. */
-const SPEC_TEXT = `
-slos:
-  - name: checkout-availability
-    service: checkout
-    objective: 90
-    window: 1h
-    sli: { good: { status: ok } }
-    alerting:
-      tiers:
-        - { severity: page, long: 20s, short: 5s, burnRate: 5 }
-`;
 
 describe('register notifications (BURNRATE_* variables)', function () {
   this.timeout(60_000);
@@ -40,7 +28,7 @@ describe('register notifications (BURNRATE_* variables)', function () {
   });
 
   it('should send a Slack message from an untouched app when its requests fail', async () => {
-    writeFileSync(join(dir, 'burnrate.yaml'), SPEC_TEXT);
+    writeFileSync(join(dir, 'burnrate.yaml'), FAST_PAGE_SPEC);
     const [appPort, metricsPort] = [await freePort(), await freePort()];
     app = startNode(['--require', '@burnrate/register', SERVER], {
       cwd: ROOT,
