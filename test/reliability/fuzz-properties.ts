@@ -80,7 +80,9 @@ function checkResult(r: IngestResult, sink: CountingEngine, where: RegExp): void
 }
 
 const PROTO_WHERE = /^(ExportTraceServiceRequest|resource_spans\[\d+\]|cannot decode)/;
-const JSON_WHERE = /^(invalid JSON|ExportTraceServiceRequest|resourceSpans|cannot decode)/;
+/** A JSON error names a field path, or the byte where a bound was passed. */
+const JSON_WHERE =
+  /^(invalid JSON|ExportTraceServiceRequest|resourceSpans|cannot decode)|at byte \d+/;
 
 /** Feeds one protobuf body to a fresh decoder; checks the result and, when protobufjs reads it too, the classification. */
 export function checkProtoBody(body: Buffer): IngestResult {
