@@ -34,7 +34,7 @@ export { StatusPage, SLO_PATH_PREFIX, HISTORY_SUFFIX } from './status/status-pag
 export type { StatusPageOptions } from './status/status-page';
 export { historyResponse } from './status/history-api';
 export type { HistoryResponse, HistoryColumns, HistoryTier } from './status/history-api';
-export type { SloReport, SlosResponse } from './transport/slos-api';
+export type { SloReport, SlosResponse, SlosResponseExtras } from './transport/slos-api';
 export { StateStore, STATE_FILE_FORMAT, STATE_FILE_VERSION } from './state/state-store';
 export type { StateFile, RestoreOutcome } from './state/state-store';
 export {

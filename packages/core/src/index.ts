@@ -93,6 +93,8 @@ export {
   METRIC_SLO_SPANS_DROPPED,
   METRIC_SLO_BAD_EVENTS,
   METRIC_SLO_ELIGIBLE_EVENTS,
+  METRIC_SLO_STATUS,
+  ATTR_SLO_STATUS,
   ATTR_SLO_FAILURE_REASON,
   ATTR_OTEL_METRIC_OVERFLOW,
   ATTR_SLO_NAME,
@@ -186,8 +188,42 @@ export {
 } from './attribution/explain';
 export type { Explanation, Offender, VersionShare, DeployCorrelation } from './attribution/explain';
 export type { SloEngineOptions, DropCounts, EngineState } from './engine/engine';
-export { classifyStatus, releaseDecision, strictestDecision, DECISION_ORDER } from './math/status';
-export type { SloStatus, ReleaseDecision, StatusInputs } from './math/status';
+export {
+  classifyStatus,
+  explainStatus,
+  releaseDecision,
+  strictestDecision,
+  DECISION_ORDER,
+} from './math/status';
+export type { SloStatus, ReleaseDecision, StatusInputs, StatusExplanation } from './math/status';
+export {
+  DEFAULT_POLICY,
+  DEFAULT_STATUS_THRESHOLDS,
+  STATUS_ORDER,
+  CRITICAL_EXHAUSTION_SHARE,
+  WARNING_EXHAUSTION_SHARE,
+  exhaustionBound,
+  policyDecision,
+  policyChangeTypes,
+  restrictiveness,
+  statusesByRestrictiveness,
+} from './policy/policy';
+export type {
+  ErrorBudgetPolicy,
+  StatusRule,
+  StatusThresholds,
+  PolicyException,
+  PolicyAlerts,
+  PolicyDecision,
+} from './policy/policy';
+export { compositeReading, compositeSnapshots, compositeExhaustionMs } from './composite/composite';
+export type {
+  CompositeComponent,
+  CompositeDefinition,
+  CompositeSnapshot,
+  ComponentReading,
+  BudgetReading,
+} from './composite/composite';
 export { replay, parseReplayCsv, wholeMinutes, MAX_REPLAY_MINUTES } from './replay';
 export { reachesThreshold, THRESHOLD_RELATIVE_EPSILON } from './math/threshold';
 export type {

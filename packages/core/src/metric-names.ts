@@ -64,6 +64,13 @@ export const METRIC_SLO_BAD_EVENTS = 'slo.bad_events';
  * burn rates. Unit `{event}`. Prometheus: `slo_eligible_events_total`.
  */
 export const METRIC_SLO_ELIGIBLE_EVENTS = 'slo.eligible_events';
+/**
+ * Gauge: the SLO's status class, one series per class (attribute
+ * {@link ATTR_SLO_STATUS}: `healthy`, `attention`, `warning`, `critical`,
+ * `exhausted`, `no-data`), 1 for the current one and 0 for the others. The
+ * thresholds are the spec's `policy:` (docs/policy.md). Unit `1`.
+ */
+export const METRIC_SLO_STATUS = 'slo.status';
 
 /** Attribute on every `slo.*` series: the SLO's name from the spec. */
 export const ATTR_SLO_NAME = 'slo.name';
@@ -71,6 +78,8 @@ export const ATTR_SLO_NAME = 'slo.name';
 export const ATTR_SLO_WINDOW = 'slo.window';
 /** Attribute of `slo.alert.firing`: `page` or `ticket`. */
 export const ATTR_SLO_SEVERITY = 'slo.severity';
+/** Attribute of `slo.status`: the status class the series stands for. */
+export const ATTR_SLO_STATUS = 'slo.status';
 /** Attribute of `slo.events`: `good` or `bad`. */
 export const ATTR_SLO_OUTCOME = 'slo.outcome';
 /** Attribute of `slo.spans.dropped`: `too_old` (ended before the SLO window), `future` or `invalid`. */

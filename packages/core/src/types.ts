@@ -1,3 +1,6 @@
+import type { CompositeDefinition } from './composite/composite';
+import type { ErrorBudgetPolicy } from './policy/policy';
+
 /**
  * Public types of the burnrate engine. Nothing here depends on OpenTelemetry:
  * the span processor and the collector adapt their own span types to
@@ -239,4 +242,8 @@ export interface CollectorSettings {
 export interface SloSpec {
   readonly slos: readonly SloDefinition[];
   readonly collector?: CollectorSettings;
+  /** `composites:`: SLOs made of other SLOs' budgets (docs/composites.md). */
+  readonly composites?: readonly CompositeDefinition[];
+  /** `policy:`: the error budget policy; absent, `DEFAULT_POLICY` applies. */
+  readonly policy?: ErrorBudgetPolicy;
 }

@@ -7,7 +7,13 @@ import type {
   ObservableCounter,
   ObservableGauge,
 } from '@opentelemetry/api';
-import type { AttributionRow, SloEngine, SloSnapshot } from '@burnrate/core';
+import type {
+  AttributionRow,
+  CompositeSnapshot,
+  SloEngine,
+  SloSnapshot,
+  SloStatus,
+} from '@burnrate/core';
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -20,6 +26,7 @@ import {
   ATTR_SLO_NAME,
   ATTR_SLO_OUTCOME,
   ATTR_SLO_SEVERITY,
+  ATTR_SLO_STATUS,
   ATTR_SLO_WINDOW,
   METRIC_SLO_ALERT_FIRING,
   METRIC_SLO_BAD_EVENTS,
@@ -30,7 +37,9 @@ import {
   METRIC_SLO_OBJECTIVE,
   METRIC_SLO_SLI,
   METRIC_SLO_SPANS_DROPPED,
+  METRIC_SLO_STATUS,
   METRIC_SLO_TIME_TO_EXHAUSTION,
+  STATUS_ORDER,
   SLO_OUTCOME_BAD,
   SLO_OUTCOME_GOOD,
   TIME_TO_EXHAUSTION_MAX_SECONDS,
@@ -65,6 +74,8 @@ interface SloAttributes {
   readonly good: Attributes;
   readonly bad: Attributes;
   readonly overflow: Attributes;
+  /** `slo.status` series, one per status class, in {@link STATUS_ORDER}. */
+  readonly statuses: ReadonlyArray<readonly [SloStatus, Attributes]>;
 }
 
 /** Lowest status code read as HTTP; lower codes are gRPC codes (0-16). */
@@ -95,6 +106,9 @@ export class SloMetrics {
   private readonly _droppedCounter: ObservableCounter;
   private readonly _badEvents: ObservableCounter;
   private readonly _eligibleEvents: ObservableCounter;
+  private readonly _status: ObservableGauge;
+  /** Attribute sets of the spec's composite SLOs, in spec order. */
+  private readonly _compositeAttributes: SloAttributes[];
   private readonly _observables: Observable[];
   private readonly _attributes: SloAttributes[];
   private readonly _dropAttributes = new Map<string, Attributes>();
@@ -151,6 +165,11 @@ export class SloMetrics {
         'Eligible events since the process started by SLO, route and service.version (keys capped per SLO; otel.metric.overflow counts the rest)',
       unit: UNIT_EVENTS,
     });
+    this._status = m.createObservableGauge(METRIC_SLO_STATUS, {
+      description:
+        'Status class of the SLO (slo.status: healthy, attention, warning, critical, exhausted, no-data): 1 for the current one, 0 for the others',
+      unit: UNIT_RATIO,
+    });
     this._seriesAttributes = this._engine.states.map(() => new Map<string, Attributes>());
     this._observables = [
       this._badEvents,
@@ -163,19 +182,12 @@ export class SloMetrics {
       this._firing,
       this._events,
       this._droppedCounter,
+      this._status,
     ];
-    this._attributes = this._engine.states.map(state => {
-      const name = state.slo.name;
-      return {
-        base: { [ATTR_SLO_NAME]: name },
-        windows: new Map<string, Attributes>(),
-        page: { [ATTR_SLO_NAME]: name, [ATTR_SLO_SEVERITY]: 'page' },
-        ticket: { [ATTR_SLO_NAME]: name, [ATTR_SLO_SEVERITY]: 'ticket' },
-        good: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_GOOD },
-        bad: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_BAD },
-        overflow: { [ATTR_SLO_NAME]: name, [ATTR_OTEL_METRIC_OVERFLOW]: true },
-      };
-    });
+    this._attributes = this._engine.states.map(state => sloAttributes(state.slo.name));
+    this._compositeAttributes = (this._engine.spec.composites ?? []).map(c =>
+      sloAttributes(c.name)
+    );
     this._meter.addBatchObservableCallback(this._observe, this._observables);
     this._registered = true;
   }
@@ -209,6 +221,9 @@ export class SloMetrics {
     const snapshots = this._engine.snapshot(nowMs);
     for (let i = 0; i < snapshots.length; i++)
       this._observeSlo(result, snapshots[i], this._attributes[i]);
+    const composites = this._engine.compositeSnapshots(snapshots);
+    for (let i = 0; i < composites.length; i++)
+      this._observeComposite(result, composites[i], this._compositeAttributes[i]);
     const dropped = this._dropped();
     for (const reason of Object.keys(dropped)) {
       let attrs = this._dropAttributes.get(reason);
@@ -275,7 +290,54 @@ export class SloMetrics {
     result.observe(this._firing, s.firing.ticket ? 1 : 0, a.ticket);
     result.observe(this._events, s.totals.good, a.good);
     result.observe(this._events, s.totals.bad, a.bad);
+    this._observeStatus(result, s.status, a);
   }
+
+  /**
+   * A composite SLO: the gauges of an SLO from its components' numbers
+   * (docs/composites.md); no `slo.events` of its own, which would count its
+   * components' events twice in any sum.
+   */
+  private _observeComposite(
+    result: BatchObservableResult,
+    s: CompositeSnapshot,
+    a: SloAttributes
+  ): void {
+    result.observe(this._objective, s.target, a.base);
+    result.observe(this._sli, s.sli, a.base);
+    result.observe(this._remaining, s.remaining, a.base);
+    for (const w of s.windows) {
+      let attrs = a.windows.get(w.window);
+      if (attrs === undefined) {
+        attrs = { ...a.base, [ATTR_SLO_WINDOW]: w.window };
+        a.windows.set(w.window, attrs);
+      }
+      result.observe(this._burnRate, w.burnRate, attrs);
+    }
+    result.observe(this._timeToExhaustion, timeToExhaustionSeconds(s.timeToExhaustionMs), a.base);
+    result.observe(this._firing, s.firing.page ? 1 : 0, a.page);
+    result.observe(this._firing, s.firing.ticket ? 1 : 0, a.ticket);
+    this._observeStatus(result, s.status, a);
+  }
+
+  /** `slo.status`: 1 on the current class's series, 0 on the others. */
+  private _observeStatus(result: BatchObservableResult, status: SloStatus, a: SloAttributes): void {
+    for (const [s, attrs] of a.statuses) result.observe(this._status, s === status ? 1 : 0, attrs);
+  }
+}
+
+/** The attribute sets of one SLO (or composite), built once. */
+function sloAttributes(name: string): SloAttributes {
+  return {
+    base: { [ATTR_SLO_NAME]: name },
+    windows: new Map<string, Attributes>(),
+    page: { [ATTR_SLO_NAME]: name, [ATTR_SLO_SEVERITY]: 'page' },
+    ticket: { [ATTR_SLO_NAME]: name, [ATTR_SLO_SEVERITY]: 'ticket' },
+    good: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_GOOD },
+    bad: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_BAD },
+    overflow: { [ATTR_SLO_NAME]: name, [ATTR_OTEL_METRIC_OVERFLOW]: true },
+    statuses: STATUS_ORDER.map(s => [s, { [ATTR_SLO_NAME]: name, [ATTR_SLO_STATUS]: s }] as const),
+  };
 }
 
 /** The (route, method, version) of a row, as one string key. */

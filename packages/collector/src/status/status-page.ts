@@ -130,7 +130,12 @@ export class StatusPage {
         res,
         200,
         'application/json',
-        toJson(slosResponse(snapshots, now, explanations(engine, snapshots, now)))
+        toJson(
+          slosResponse(snapshots, now, explanations(engine, snapshots, now), {
+            composites: engine.compositeSnapshots(snapshots),
+            policy: engine.spec.policy,
+          })
+        )
       );
       return true;
     }

@@ -1,4 +1,11 @@
-import { formatDuration, type Explanation, type Offender, type SloSnapshot } from '@burnrate/core';
+import {
+  formatDuration,
+  type CompositeSnapshot,
+  type ErrorBudgetPolicy,
+  type Explanation,
+  type Offender,
+  type SloSnapshot,
+} from '@burnrate/core';
 
 /** One SLO as `GET /api/slos` returns it. */
 export interface SloReport {
@@ -37,6 +44,14 @@ export interface SloReport {
   elevatedSince: string | null;
   /** The latest bad events of the SLO, newest first: traces to open. */
   exemplars: Array<{ traceId: string; spanId: string; time: string }>;
+  /**
+   * Composite SLOs only (docs/composites.md): the components with their weights,
+   * remaining budgets and statuses, and the component whose status is the composite's.
+   */
+  composite?: {
+    components: Array<{ slo: string; weight: number; remaining: number; status: string }>;
+    statusFrom: string;
+  };
 }
 
 /** The body of `GET /api/slos`. */
@@ -44,6 +59,16 @@ export interface SlosResponse {
   /** When the numbers were read (ISO 8601). */
   time: string;
   slos: SloReport[];
+  /** The spec's error budget policy, when it has one (`gate` decides by it). */
+  policy?: ErrorBudgetPolicy;
+}
+
+/** What {@link slosResponse} adds beyond the SLOs. */
+export interface SlosResponseExtras {
+  /** Composite SLOs, listed after the SLOs. */
+  composites?: readonly CompositeSnapshot[];
+  /** The spec's policy (absent: the defaults). */
+  policy?: ErrorBudgetPolicy;
 }
 
 /**
@@ -53,9 +78,10 @@ export interface SlosResponse {
 export function slosResponse(
   snapshots: readonly SloSnapshot[],
   nowMs: number,
-  explanations: readonly Explanation[] = []
+  explanations: readonly Explanation[] = [],
+  extras: SlosResponseExtras = {}
 ): SlosResponse {
-  return {
+  const out: SlosResponse = {
     time: new Date(nowMs).toISOString(),
     slos: snapshots.map((s, i) => {
       const e = explanations[i];
@@ -89,6 +115,47 @@ export function slosResponse(
         })),
       };
     }),
+  };
+  for (const c of extras.composites ?? []) out.slos.push(compositeReport(c));
+  if (extras.policy !== undefined) out.policy = extras.policy;
+  return out;
+}
+
+/** A composite as an `/api/slos` entry: the numbers of an SLO, plus `composite`. */
+function compositeReport(c: CompositeSnapshot): SloReport {
+  const burnRates: Record<string, number> = {};
+  for (const w of c.windows) burnRates[w.window] = w.burnRate;
+  return {
+    name: c.name,
+    service: null,
+    objective: c.target,
+    window: formatDuration(c.windowMs),
+    eligible: c.eligible,
+    good: c.good,
+    bad: c.bad,
+    sli: c.sli,
+    budget: c.budget,
+    remaining: c.remaining,
+    burnRates,
+    timeToExhaustionSeconds: Number.isFinite(c.timeToExhaustionMs)
+      ? c.timeToExhaustionMs / 1000
+      : null,
+    firing: { page: c.firing.page, ticket: c.firing.ticket },
+    status: c.status,
+    events: { good: c.totals.good, bad: c.totals.bad },
+    offenders: [],
+    attributionWindow: formatDuration(c.windowMs),
+    elevatedSince: null,
+    exemplars: [],
+    composite: {
+      components: c.components.map(k => ({
+        slo: k.slo,
+        weight: k.weight,
+        remaining: k.remaining,
+        status: k.status,
+      })),
+      statusFrom: c.statusFrom,
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from './slo-state';
 import type { Clock, SloDefinition, SloSpec, SpanView } from '../types';
 import { MonotonicClock } from './monotonic-clock';
+import { compositeSnapshots, type CompositeSnapshot } from '../composite/composite';
 
 const TIMES_UNCHECKED = 0;
 const TIMES_OK = 1;
@@ -118,6 +119,7 @@ export class SloEngine {
           maxAttributionKeys: options.maxAttributionKeys,
           attributionBuckets: options.attributionBuckets,
           keyRegistry,
+          statusThresholds: options.spec.policy?.thresholds,
         })
     );
     this._attribution = options.attribution ?? true;
@@ -250,6 +252,17 @@ export class SloEngine {
   /** Every SLO's numbers at `nowMs` (default: the clock's now). */
   snapshot(nowMs: number = this._clock.now()): SloSnapshot[] {
     return this.states.map(s => s.snapshot(nowMs));
+  }
+
+  /**
+   * Every composite SLO of the spec (`composites:`), from SLO snapshots read at
+   * one instant (default: {@link snapshot} now), in spec order.
+   */
+  compositeSnapshots(snapshots: readonly SloSnapshot[] = this.snapshot()): CompositeSnapshot[] {
+    const composites = this.spec.composites ?? [];
+    if (composites.length === 0) return [];
+    const timeMs = snapshots[0]?.timeMs ?? this._clock.now();
+    return compositeSnapshots(composites, snapshots, timeMs, this.spec.policy);
   }
 
   /**

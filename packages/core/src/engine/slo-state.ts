@@ -20,6 +20,7 @@ import { recordedWindows } from '../windows/recorded-windows';
 import { reachesThreshold } from '../math/threshold';
 import { resolveMinEvents, resolveNoDataAfterMs } from '../math/tiers';
 import { SliceTracker } from '../windows/timeslices';
+import type { StatusThresholds } from '../policy/policy';
 import type { AlertTier, Severity, SloDefinition } from '../types';
 import { RECORD_TIME, RollingWindow, type RollingWindowState } from '../windows/window';
 
@@ -109,6 +110,8 @@ export interface SloStateOptions {
   attributionBuckets?: number;
   /** The engine's attribution key numbering, shared by its SLOs. */
   keyRegistry?: KeyRegistry;
+  /** Status thresholds of the spec's `policy:`. @default DEFAULT_STATUS_THRESHOLDS */
+  statusThresholds?: StatusThresholds;
 }
 
 /**
@@ -168,6 +171,8 @@ export class SloState {
   private readonly _minEvents: number;
   /** `alerting.noDataAfter` in milliseconds. */
   private readonly _noDataAfterMs: number;
+  /** The policy's status thresholds. */
+  private readonly _thresholds: StatusThresholds | undefined;
 
   /**
    * @param slo the compiled SLO
@@ -215,6 +220,7 @@ export class SloState {
     });
     this._minEvents = resolveMinEvents(def);
     this._noDataAfterMs = resolveNoDataAfterMs(def);
+    this._thresholds = opts.statusThresholds;
     this._history = new SloHistory(def.window.durationMs, this._labels);
   }
 
@@ -423,15 +429,18 @@ export class SloState {
     });
     const sli = sliRatio(eligible, good);
     if (Number.isNaN(this._lastEventMs)) this._lastEventMs = nowMs;
-    const status = classifyStatus({
-      noData: nowMs - this._lastEventMs >= this._noDataAfterMs,
-      remaining,
-      burnRate: burnRate1h,
-      timeToExhaustionMs: tte,
-      pageFiring: firing.page,
-      ticketFiring: firing.ticket,
-      windowMs,
-    });
+    const status = classifyStatus(
+      {
+        noData: nowMs - this._lastEventMs >= this._noDataAfterMs,
+        remaining,
+        burnRate: burnRate1h,
+        timeToExhaustionMs: tte,
+        pageFiring: firing.page,
+        ticketFiring: firing.ticket,
+        windowMs,
+      },
+      this._thresholds
+    );
     this._history.add(nowMs, {
       remaining,
       sli,

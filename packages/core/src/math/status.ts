@@ -1,3 +1,10 @@
+import { humanizeDuration } from '../duration';
+import {
+  DEFAULT_STATUS_THRESHOLDS,
+  exhaustionBound,
+  type StatusThresholds,
+} from '../policy/policy';
+
 /** Health of an SLO, from its remaining budget, burn and alerts. */
 export type SloStatus = 'healthy' | 'attention' | 'warning' | 'critical' | 'exhausted' | 'no-data';
 
@@ -21,7 +28,8 @@ export interface StatusInputs {
 }
 
 /**
- * Status classes, first match wins:
+ * Status classes, first match wins (the default thresholds; a `policy:` moves them,
+ * see {@link StatusThresholds}):
  * - exhausted: remaining ≤ 0;
  * - no-data: no eligible event for `alerting.noDataAfter` (dead instrumentation
  *   must not read as a perfect SLO);
@@ -30,14 +38,79 @@ export interface StatusInputs {
  * - attention: remaining < 50 %, or burning faster than budgeted (burn > 1);
  * - healthy otherwise.
  */
-export function classifyStatus(s: StatusInputs): SloStatus {
-  if (s.remaining <= 0) return 'exhausted';
-  if (s.noData === true) return 'no-data';
-  if (s.pageFiring || s.timeToExhaustionMs < s.windowMs / 28) return 'critical';
-  if (s.ticketFiring || s.remaining < 0.25 || s.timeToExhaustionMs < s.windowMs / 4)
-    return 'warning';
-  if (s.remaining < 0.5 || s.burnRate > 1) return 'attention';
-  return 'healthy';
+export function classifyStatus(
+  s: StatusInputs,
+  thresholds: StatusThresholds = DEFAULT_STATUS_THRESHOLDS
+): SloStatus {
+  return explainStatus(s, thresholds).status;
+}
+
+/** A status and the condition that gave it. */
+export interface StatusExplanation {
+  readonly status: SloStatus;
+  /** The condition in words: `remaining 12.5 % < 25 %`, `a page alert fires`. */
+  readonly because: string;
+  /** The threshold's spec key: `policy.statuses.warning.remainingBelow` (empty for healthy). */
+  readonly threshold: string;
+}
+
+/** {@link classifyStatus} with the condition that matched, for `gate` and `status`. */
+export function explainStatus(
+  s: StatusInputs,
+  t: StatusThresholds = DEFAULT_STATUS_THRESHOLDS
+): StatusExplanation {
+  const pct = (v: number) => `${Number((v * 100).toPrecision(4))} %`;
+  const key = (status: string, k: string) => `policy.statuses.${status}.${k}`;
+  const is = (status: SloStatus, because: string, threshold: string): StatusExplanation => ({
+    status,
+    because,
+    threshold,
+  });
+  if (s.remaining <= t.exhaustedRemainingAtMost)
+    return is(
+      'exhausted',
+      `budget left ${pct(s.remaining)} <= ${pct(t.exhaustedRemainingAtMost)}`,
+      key('exhausted', 'remainingAtMost')
+    );
+  if (s.noData === true)
+    return is('no-data', 'no eligible events for alerting.noDataAfter', 'alerting.noDataAfter');
+  if (t.criticalOnPage && s.pageFiring)
+    return is('critical', 'a page alert fires', key('critical', 'onPage'));
+  const critical = exhaustionBound('critical', t, s.windowMs);
+  if (s.timeToExhaustionMs < critical)
+    return is(
+      'critical',
+      `budget exhausted in ${humanizeDuration(s.timeToExhaustionMs)} < ${humanizeDuration(critical)}`,
+      key('critical', 'exhaustsWithin')
+    );
+  if (t.warningOnTicket && s.ticketFiring)
+    return is('warning', 'a ticket alert fires', key('warning', 'onTicket'));
+  if (s.remaining < t.warningRemainingBelow)
+    return is(
+      'warning',
+      `budget left ${pct(s.remaining)} < ${pct(t.warningRemainingBelow)}`,
+      key('warning', 'remainingBelow')
+    );
+  const warning = exhaustionBound('warning', t, s.windowMs);
+  if (s.timeToExhaustionMs < warning)
+    return is(
+      'warning',
+      `budget exhausted in ${humanizeDuration(s.timeToExhaustionMs)} < ${humanizeDuration(warning)}`,
+      key('warning', 'exhaustsWithin')
+    );
+  if (s.remaining < t.attentionRemainingBelow)
+    return is(
+      'attention',
+      `budget left ${pct(s.remaining)} < ${pct(t.attentionRemainingBelow)}`,
+      key('attention', 'remainingBelow')
+    );
+  if (s.burnRate > t.attentionBurnRateAbove)
+    return is(
+      'attention',
+      `burn rate ${Number(s.burnRate.toPrecision(4))} > ${t.attentionBurnRateAbove}`,
+      key('attention', 'burnRateAbove')
+    );
+  return is('healthy', 'no threshold reached', '');
 }
 
 /**

@@ -6,6 +6,8 @@ import type { SloDefinition, SloSpec } from '../types';
 import { Checker, show, type Raw } from './checker';
 import { checkSlo } from './check-slo';
 import { checkCollector } from './check-collector';
+import { checkComposites } from './check-composites';
+import { checkPolicy } from './check-policy';
 
 export { parseBytes } from './check-collector';
 
@@ -17,7 +19,7 @@ export function validateSpec(doc: unknown, source?: string): SloSpec {
   const c = new Checker();
   const raw = c.object(doc, '(root)');
   if (!raw) throw new SpecError(c.issues, source);
-  c.keys(raw, '', ['slos', 'collector']);
+  c.keys(raw, '', ['slos', 'collector', 'composites', 'policy']);
   const slos: SloDefinition[] = [];
   if (!Array.isArray(raw.slos) || raw.slos.length === 0) {
     c.fail('slos', `must be a non-empty list of SLOs, got ${show(raw.slos)}`);
@@ -37,8 +39,13 @@ export function validateSpec(doc: unknown, source?: string): SloSpec {
   }
   const collector =
     raw.collector === undefined ? undefined : checkCollector(c, raw.collector, 'collector');
+  const composites =
+    raw.composites === undefined || !Array.isArray(raw.slos)
+      ? undefined
+      : checkComposites(c, raw.composites, 'composites', raw.slos);
+  const policy = raw.policy === undefined ? undefined : checkPolicy(c, raw.policy, 'policy');
   if (c.issues.length > 0) throw new SpecError(c.issues, source);
-  return { slos, collector };
+  return { slos, collector, ...(composites ? { composites } : {}), ...(policy ? { policy } : {}) };
 }
 
 /**
