@@ -265,13 +265,13 @@ export class CompiledSlo {
   /** Whether an eligible span passes every `good` predicate. */
   isGood(facts: SpanFacts): boolean {
     if (this._checkStatus) {
-      if (this._spanErrorBad && facts.statusCode() === SpanStatusValue.ERROR) return false;
       const http = facts.httpStatus();
+      // an HTTP span has no RPC code: skip the two lookups
+      const rpc = http >= 0 ? -1 : facts.rpcCode();
+      if (this._spanErrorBad && this._spanErrorCounts(facts, http, rpc)) return false;
       if (http >= 500 && http < 600) return false;
       if (http >= 400 && http < 500 && this._clientErrorsBad) return false;
       if (this._hasBadCodes && http >= 0 && http < 600 && this._badCodes[http] === 1) return false;
-      // an HTTP span has no RPC code: skip the two lookups
-      const rpc = http >= 0 ? -1 : facts.rpcCode();
       if (rpc > 0) {
         if (facts.kind() === SpanKindValue.SERVER) {
           if (this._serverGrpcErrors[rpc] === 1) return false;
@@ -300,12 +300,12 @@ export class CompiledSlo {
    */
   failureReason(facts: SpanFacts): number {
     if (this._checkStatus) {
-      if (this._spanErrorBad && facts.statusCode() === SpanStatusValue.ERROR) return 0;
       const http = facts.httpStatus();
+      const rpc = http >= 0 ? -1 : facts.rpcCode();
+      if (this._spanErrorBad && this._spanErrorCounts(facts, http, rpc)) return 0;
       if (http >= 500 && http < 600) return 0;
       if (http >= 400 && http < 500 && this._clientErrorsBad) return 0;
       if (this._hasBadCodes && http >= 0 && http < 600 && this._badCodes[http] === 1) return 0;
-      const rpc = http >= 0 ? -1 : facts.rpcCode();
       if (rpc > 0 && (facts.kind() !== SpanKindValue.SERVER || this._serverGrpcErrors[rpc] === 1))
         return 0;
     }
@@ -323,6 +323,20 @@ export class CompiledSlo {
     for (let i = 0; i < g.keys.length; i++)
       if (!g.tests[i](view.attribute(g.keys[i]))) return 2 + i;
     return -1;
+  }
+
+  /**
+   * Whether the span's ERROR status makes it bad. On a server span whose
+   * protocol status says the caller erred (HTTP 4xx, or a gRPC code outside the
+   * server error set such as NOT_FOUND), the protocol status decides: the
+   * semantic conventions leave a server span's status unset for the caller's
+   * errors, and some instrumentations (gRPC's) set ERROR anyway.
+   */
+  private _spanErrorCounts(facts: SpanFacts, http: number, rpc: number): boolean {
+    if (facts.statusCode() !== SpanStatusValue.ERROR) return false;
+    if (facts.kind() !== SpanKindValue.SERVER) return true;
+    if (http >= 400 && http < 500) return false;
+    return !(rpc > 0 && this._serverGrpcErrors[rpc] !== 1);
   }
 
   /** Classifies a span whose facts were read: {@link Outcome}. */

@@ -129,6 +129,25 @@ describe('CompiledSlo', () => {
       assert.strictEqual(classify(slo, named('13')), Outcome.BAD);
       assert.strictEqual(classify(slo, named('constructor')), Outcome.GOOD);
     });
+    it("should let a server span's protocol status decide when it says the caller erred, as the gRPC instrumentation sets ERROR for every code", () => {
+      const slo = compile('      spans: { kind: any }\n      good: { status: ok }\n');
+      const rpc = (code: number, kind: number) =>
+        span({ kind, statusCode: 2, attributes: { 'rpc.grpc.status_code': code } });
+      assert.strictEqual(classify(slo, rpc(5, 1)), Outcome.GOOD); // NOT_FOUND, server
+      assert.strictEqual(classify(slo, rpc(3, 1)), Outcome.GOOD); // INVALID_ARGUMENT, server
+      assert.strictEqual(classify(slo, rpc(14, 1)), Outcome.BAD); // UNAVAILABLE, server
+      assert.strictEqual(classify(slo, rpc(0, 1)), Outcome.BAD); // OK but ERROR: the span says so
+      assert.strictEqual(classify(slo, rpc(5, 3)), Outcome.BAD); // NOT_FOUND, client
+      assert.strictEqual(classify(slo, http('GET /x', 404, { statusCode: 2 })), Outcome.GOOD);
+      assert.strictEqual(
+        classify(slo, http('GET /x', 404, { statusCode: 2, kind: 3 })),
+        Outcome.BAD
+      );
+      assert.strictEqual(classify(slo, http('GET /x', 200, { statusCode: 2 })), Outcome.BAD);
+      assert.strictEqual(classify(slo, span({ statusCode: 2 })), Outcome.BAD);
+      const strict = compile('      good: { status: { clientErrors: bad } }\n');
+      assert.strictEqual(classify(strict, http('GET /x', 404, { statusCode: 2 })), Outcome.BAD);
+    });
   });
 
   describe('latency', () => {
