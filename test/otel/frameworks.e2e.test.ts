@@ -12,7 +12,7 @@ const SPEC = join(APPS, 'burnrate.yaml');
 const REGISTER = '@burnrate/register';
 
 describe('register with web frameworks (no code change)', () => {
-  for (const app of ['express-app.js', 'fastify-app.js', 'koa-app.js']) {
+  for (const app of ['express-app.js', 'fastify-app.js', 'koa-app.js', 'nestjs-app.js']) {
     it(`should count the parameterised routes of a real ${app.split('-')[0]} app exactly`, async () => {
       const counts = await driveItemsApp({
         app: join(APPS, app),
