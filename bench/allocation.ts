@@ -84,6 +84,24 @@ const CASES: Record<string, () => Promise<Measured>> = {
     const views = finishedSpans(1024).map(s => new FieldView(s));
     return allocatedBytesPerOp(i => engine.record(views[i & 1023]), OPS, WARM_UP);
   },
+  async processorGrouped() {
+    const spans = finishedSpans(1024);
+    const processor = new SloSpanProcessor({ spec: specWith(10, '[http.route]') });
+    const a = await allocatedBytesPerOp(i => processor.onEnd(spans[i & 1023]), OPS, WARM_UP);
+    if (processor.engine.states.length !== 11) throw new Error('expected 11 groups');
+    await processor.shutdown();
+    return a;
+  },
+  async engineGrouped() {
+    const engine = new SloEngine({ spec: specWith(10, '[http.route]') });
+    const views = finishedSpans(1024).map(s => new FieldView(s));
+    return allocatedBytesPerOp(i => engine.record(views[i & 1023]), OPS, WARM_UP);
+  },
+  async engineGrouped2() {
+    const engine = new SloEngine({ spec: specWith(10, '[http.route, http.request.method]') });
+    const views = finishedSpans(1024).map(s => new FieldView(s));
+    return allocatedBytesPerOp(i => engine.record(views[i & 1023]), OPS, WARM_UP);
+  },
   async proto() {
     const engine = new SloEngine({ spec: specWith(10) });
     const decoder = new ProtoTraceDecoder(engine);
@@ -112,6 +130,13 @@ export function run(): void {
   );
   line('SloSpanProcessor.onEnd, 10 SLOs (ReadableSpanView)', inChild('processor'), sdk);
   line('SloEngine.record, 10 SLOs (a SpanView of plain fields)', inChild('engine'), sdk);
+  line('SloSpanProcessor.onEnd, 10 SLOs grouped by http.route', inChild('processorGrouped'), sdk);
+  line('SloEngine.record, 10 SLOs grouped by http.route', inChild('engineGrouped'), sdk);
+  line(
+    'SloEngine.record, 10 SLOs grouped by http.route and method',
+    inChild('engineGrouped2'),
+    sdk
+  );
   const proto = inChild('proto');
   line('collector ProtoTraceDecoder.ingest + engine, 10 SLOs', proto, sdk);
   report('  the same, per 1,000-span request', `${(proto.bytesPerOp * 1000).toFixed(0)} B/request`);

@@ -16,7 +16,7 @@ import { parseSpec, type SloSpec } from '@burnrate/core';
  * attribute SLIs. Every SLO selects `POST /api/orders`; only the first selects
  * `GET /api/orders/:id` (the others select routes of their own).
  */
-export function specWith(n: number): SloSpec {
+export function specWith(n: number, groupBy?: string): SloSpec {
   const slos = [];
   for (let i = 0; i < n; i++) {
     const good =
@@ -27,7 +27,7 @@ export function specWith(n: number): SloSpec {
           : '{ status: ok, attributes: { "app.payload.valid": true } }';
     const route = i === 0 ? 'GET /api/orders/:id' : `GET /api/r${i}/:id`;
     slos.push(
-      `  - name: slo-${i}\n    service: checkout\n    objective: 99.9\n    window: 28d\n    sli:\n      spans: { routes: ["${route}", "POST /api/orders"] }\n      good: ${good}`
+      `  - name: slo-${i}\n    service: checkout\n    objective: 99.9\n    window: 28d\n${groupBy !== undefined ? `    groupBy: ${groupBy}\n` : ''}    sli:\n      spans: { routes: ["${route}", "POST /api/orders"] }\n      good: ${good}`
     );
   }
   return parseSpec(`slos:\n${slos.join('\n')}\n`);

@@ -181,13 +181,34 @@ export type { LedgerRingState } from './attribution/ledger-ring';
 export {
   explainSlo,
   explanationText,
+  groupText,
   DEPLOY_SHARE,
   DEPLOY_LEAD_MS,
   EXPLAIN_TOP,
   EXPLAIN_TRACES,
 } from './attribution/explain';
 export type { Explanation, Offender, VersionShare, DeployCorrelation } from './attribution/explain';
-export type { SloEngineOptions, DropCounts, EngineState } from './engine/engine';
+export type {
+  SloEngineOptions,
+  DropCounts,
+  EngineState,
+  GroupedSloStateData,
+} from './engine/engine';
+export {
+  SloGroups,
+  OVERFLOW_GROUP_VALUE,
+  MAX_GROUP_VALUE_LENGTH,
+  labelOf as groupLabelOf,
+} from './groups/slo-groups';
+export type { GroupValues, SloGroupsOptions, GroupStateFactory } from './groups/slo-groups';
+export {
+  checkGrouping,
+  groupLabelName,
+  DEFAULT_MAX_GROUPS,
+  MAX_MAX_GROUPS,
+  MAX_GROUP_BY_KEYS,
+} from './spec/check-groups';
+export type { GroupingSpec } from './spec/check-groups';
 export {
   classifyStatus,
   explainStatus,

@@ -206,6 +206,14 @@ export interface SloDefinition {
     readonly runbook?: string;
   };
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * `groupBy`: span attribute keys (`http.route`, `app.tier`); every distinct
+   * tuple of their values gets a budget, burn rates and alert state of its own
+   * (docs/groups.md). Absent: one budget for the whole SLO.
+   */
+  readonly groupBy?: readonly string[];
+  /** `maxGroups` (with `groupBy`): distinct groups before the overflow group. @default 100 */
+  readonly maxGroups?: number;
 }
 
 /** Settings of `burnrate collector` that may sit in the spec under `collector:`. */

@@ -12,6 +12,7 @@ import type {
   CompositeSnapshot,
   SloEngine,
   SloSnapshot,
+  SloState,
   SloStatus,
 } from '@burnrate/core';
 import {
@@ -110,10 +111,11 @@ export class SloMetrics {
   /** Attribute sets of the spec's composite SLOs, in spec order. */
   private readonly _compositeAttributes: SloAttributes[];
   private readonly _observables: Observable[];
-  private readonly _attributes: SloAttributes[];
+  /** Per engine state (SLO or group), its attribute sets, built when first observed. */
+  private readonly _attributes: SloAttributes[] = [];
   private readonly _dropAttributes = new Map<string, Attributes>();
-  /** Per SLO, attributes of each attribution series by key, built once (bounded by the ledger's cap). */
-  private readonly _seriesAttributes: Array<Map<string, Attributes>>;
+  /** Per engine state, attributes of each attribution series by key, built once (bounded by the ledger's cap). */
+  private readonly _seriesAttributes: Array<Map<string, Attributes>> = [];
   private _retiring = false;
   private _registered = false;
 
@@ -170,7 +172,6 @@ export class SloMetrics {
         'Status class of the SLO (slo.status: healthy, attention, warning, critical, exhausted, no-data): 1 for the current one, 0 for the others',
       unit: UNIT_RATIO,
     });
-    this._seriesAttributes = this._engine.states.map(() => new Map<string, Attributes>());
     this._observables = [
       this._badEvents,
       this._eligibleEvents,
@@ -184,7 +185,6 @@ export class SloMetrics {
       this._droppedCounter,
       this._status,
     ];
-    this._attributes = this._engine.states.map(state => sloAttributes(state.slo.name));
     this._compositeAttributes = (this._engine.spec.composites ?? []).map(c =>
       sloAttributes(c.name)
     );
@@ -219,8 +219,9 @@ export class SloMetrics {
     if (this._retiring) setImmediate(() => this.shutdown());
     const nowMs = this._engine.clock.now();
     const snapshots = this._engine.snapshot(nowMs);
+    const states = this._engine.states;
     for (let i = 0; i < snapshots.length; i++)
-      this._observeSlo(result, snapshots[i], this._attributes[i]);
+      this._observeSlo(result, snapshots[i], this._attributesOf(i, states[i]));
     const composites = this._engine.compositeSnapshots(snapshots);
     for (let i = 0; i < composites.length; i++)
       this._observeComposite(result, composites[i], this._compositeAttributes[i]);
@@ -244,8 +245,8 @@ export class SloMetrics {
   private _observeBreakdown(result: BatchObservableResult, nowMs: number): void {
     const states = this._engine.states;
     for (let i = 0; i < states.length; i++) {
-      const base = this._attributes[i].base;
-      const cache = this._seriesAttributes[i];
+      const base = this._attributesOf(i, states[i]).base;
+      const cache = (this._seriesAttributes[i] ??= new Map<string, Attributes>());
       const eligible = new Map<string, number>();
       for (const row of states[i].readAttribution(nowMs).rows) {
         const ek = row.overflow ? '\u0000' : eligibleKey(row);
@@ -271,6 +272,21 @@ export class SloMetrics {
         result.observe(this._eligibleEvents, n, attrs);
       }
     }
+  }
+
+  /**
+   * The attribute sets of the engine's state `i`, built the first time it is
+   * observed (a grouped SLO's groups appear as spans arrive; engine indices
+   * never change meaning). Every set carries `slo.name` and, for a group, its
+   * `groupBy` values under their attribute keys.
+   */
+  private _attributesOf(i: number, state: SloState): SloAttributes {
+    let a = this._attributes[i];
+    if (a === undefined) {
+      a = sloAttributes(state.slo.name, state.group);
+      this._attributes[i] = a;
+    }
+    return a;
   }
 
   private _observeSlo(result: BatchObservableResult, s: SloSnapshot, a: SloAttributes): void {
@@ -327,16 +343,17 @@ export class SloMetrics {
 }
 
 /** The attribute sets of one SLO (or composite), built once. */
-function sloAttributes(name: string): SloAttributes {
+function sloAttributes(name: string, group?: Readonly<Record<string, string>>): SloAttributes {
+  const base: Attributes = { [ATTR_SLO_NAME]: name, ...group };
   return {
-    base: { [ATTR_SLO_NAME]: name },
+    base,
     windows: new Map<string, Attributes>(),
-    page: { [ATTR_SLO_NAME]: name, [ATTR_SLO_SEVERITY]: 'page' },
-    ticket: { [ATTR_SLO_NAME]: name, [ATTR_SLO_SEVERITY]: 'ticket' },
-    good: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_GOOD },
-    bad: { [ATTR_SLO_NAME]: name, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_BAD },
-    overflow: { [ATTR_SLO_NAME]: name, [ATTR_OTEL_METRIC_OVERFLOW]: true },
-    statuses: STATUS_ORDER.map(s => [s, { [ATTR_SLO_NAME]: name, [ATTR_SLO_STATUS]: s }] as const),
+    page: { ...base, [ATTR_SLO_SEVERITY]: 'page' },
+    ticket: { ...base, [ATTR_SLO_SEVERITY]: 'ticket' },
+    good: { ...base, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_GOOD },
+    bad: { ...base, [ATTR_SLO_OUTCOME]: SLO_OUTCOME_BAD },
+    overflow: { ...base, [ATTR_OTEL_METRIC_OVERFLOW]: true },
+    statuses: STATUS_ORDER.map(s => [s, { ...base, [ATTR_SLO_STATUS]: s }] as const),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { SloSnapshot } from '@burnrate/core';
-import { formatDuration } from '@burnrate/core';
+import { formatDuration, groupLabelName } from '@burnrate/core';
 import { tierAlertLabels, tierAnnotations, type TopOffender } from '@burnrate/rules';
 import type { AlertDetails, AlertNotice, AlertState, Offender } from './types';
 
@@ -32,7 +32,7 @@ export function buildNotice(
     service: def.service,
     severity: tier.severity,
     state,
-    labels: tierAlertLabels(def, tier),
+    labels: { ...tierAlertLabels(def, tier), ...groupLabels(snapshot.group) },
     annotations: tierAnnotations(def, tier, {
       longBurnRate: reading.longBurnRate,
       remaining: snapshot.remaining,
@@ -57,6 +57,20 @@ export function buildNotice(
     summary: details?.summary,
     traceIds: details?.traceIds ?? [],
   };
+}
+
+/**
+ * A group's values as the labels the generated rules' alerts carry
+ * (`http.route` → `http_route`); empty values are left out, as Prometheus
+ * drops an empty label.
+ */
+export function groupLabels(
+  group: Readonly<Record<string, string>> | undefined
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (group === undefined) return out;
+  for (const [k, v] of Object.entries(group)) if (v !== '') out[groupLabelName(k)] = v;
+  return out;
 }
 
 /**

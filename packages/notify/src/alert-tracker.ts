@@ -31,20 +31,18 @@ export class AlertTracker {
 
   /** @param tierCounts number of alert tiers of each SLO, in engine order */
   constructor(tierCounts: readonly number[]) {
-    this._alerts = tierCounts.map((n, sloIndex) =>
-      Array.from({ length: n }, (_, tierIndex) => ({
-        sloIndex,
-        tierIndex,
-        firing: false,
-        startsAtMs: NaN,
-        endsAtMs: NaN,
-      }))
-    );
+    this._alerts = tierCounts.map((n, sloIndex) => trackedTiers(sloIndex, n));
   }
 
-  /** Compares every tier of `snapshots` (engine order) with the last evaluation. */
+  /**
+   * Compares every tier of `snapshots` (engine order) with the last evaluation.
+   * Snapshots past the known ones (the groups of a grouped SLO, which appear as
+   * spans arrive) start tracked, not firing.
+   */
   update(snapshots: readonly SloSnapshot[]): TierTransition[] {
     const out: TierTransition[] = [];
+    for (let i = this._alerts.length; i < snapshots.length; i++)
+      this._alerts.push(trackedTiers(i, snapshots[i].tiers.length));
     for (let i = 0; i < snapshots.length; i++) {
       const s = snapshots[i];
       const alerts = this._alerts[i];
@@ -84,6 +82,17 @@ export class AlertTracker {
 
   /** Whether any tier of an SLO fires. */
   anyFiring(sloIndex: number): boolean {
-    return this._alerts[sloIndex].some(a => a.firing);
+    return this._alerts[sloIndex]?.some(a => a.firing) ?? false;
   }
+}
+
+/** The tracked alerts of one SLO's `n` tiers, none firing yet. */
+function trackedTiers(sloIndex: number, n: number): TrackedAlert[] {
+  return Array.from({ length: n }, (_, tierIndex) => ({
+    sloIndex,
+    tierIndex,
+    firing: false,
+    startsAtMs: NaN,
+    endsAtMs: NaN,
+  }));
 }

@@ -107,7 +107,7 @@ export class SloNotifier {
         ? undefined
         : (options.details ??
           (snapshot => {
-            const e = engine.explain(snapshot.name, snapshot.timeMs);
+            const e = engine.explain(snapshot.name, snapshot.timeMs, snapshot.group);
             return e === undefined ? undefined : { summary: e.text, traceIds: e.traceIds };
           }));
     this._generatorUrl = options.generatorUrl;

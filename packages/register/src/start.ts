@@ -312,7 +312,7 @@ export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd(
   });
   sdk.start();
   startPrometheus(config, readers);
-  const slos = processor.engine.states.map(s => s.slo.name);
+  const slos = processor.engine.spec.slos.map(s => s.name);
   const summary = [
     `${slos.length} SLO${slos.length === 1 ? '' : 's'} (${slos.join(', ')}) from ${config.specPath}`,
     config.metricsExporters.length === 0

@@ -61,6 +61,8 @@ export interface DeployCorrelation {
 /** What `burnrate explain` and `GET /api/slos/NAME/explain` return. */
 export interface Explanation {
   slo: string;
+  /** The group's values by `groupBy` key (a group of a grouped SLO only). */
+  group?: Record<string, string>;
   /** When the numbers were read (ISO 8601). */
   time: string;
   status: string;
@@ -226,6 +228,7 @@ export function explainSlo(
     );
   const e: Explanation = {
     slo: s.name,
+    ...(s.group !== undefined ? { group: { ...s.group } } : {}),
     time: new Date(s.timeMs).toISOString(),
     status: s.status,
     objective: s.target,
@@ -280,11 +283,19 @@ function offenderPhrase(o: Offender): string {
   return `${what}${route} (${o.reason ?? 'unknown'}${version})`;
 }
 
+/** A group as text: ` (http.route=/a, app.tier=gold)`; empty for an ungrouped SLO. */
+export function groupText(group: Readonly<Record<string, string>> | undefined): string {
+  if (group === undefined) return '';
+  return ` (${Object.entries(group)
+    .map(([k, v]) => `${k}=${v === '' ? '""' : v}`)
+    .join(', ')})`;
+}
+
 /** The plain-English summary of an explanation (the same numbers give the same words). */
 export function explanationText(e: Explanation, nowMs: number): string {
   const lines: string[] = [];
   const firing = e.firing.length > 0 ? `; firing: ${e.firing.join(', ')}` : '';
-  lines.push(`${e.slo} is ${e.status}${firing}.`);
+  lines.push(`${e.slo}${groupText(e.group)} is ${e.status}${firing}.`);
   lines.push(
     `Burn rate: ${Object.entries(e.burnRates)
       .map(([w, b]) => `${w} ${round(b)}`)

@@ -13,6 +13,8 @@ import {
 import type { Clock, SloDefinition, SloSpec, SpanView } from '../types';
 import { MonotonicClock } from './monotonic-clock';
 import { compositeSnapshots, type CompositeSnapshot } from '../composite/composite';
+import { SloGroups, type GroupValues } from '../groups/slo-groups';
+import { DEFAULT_MAX_GROUPS } from '../spec/check-groups';
 
 const TIMES_UNCHECKED = 0;
 const TIMES_OK = 1;
@@ -69,9 +71,18 @@ export const STATE_VERSION = 1;
 export interface EngineState {
   version: number;
   savedAtMs: number;
+  /** Ungrouped SLOs' state by name. */
   slos: Record<string, SloStateData>;
+  /** Grouped SLOs' state by name: their `groupBy` and every group's values and state. */
+  groups?: Record<string, GroupedSloStateData>;
   /** Drop counts written by versions that restored them; ignored. */
   dropped?: Partial<Record<string, number>>;
+}
+
+/** Serialized state of a grouped SLO (see {@link EngineState.groups}). */
+export interface GroupedSloStateData {
+  groupBy: string[];
+  groups: Array<{ values: string[]; overflow?: boolean; state: SloStateData }>;
 }
 
 /**
@@ -82,12 +93,20 @@ export interface EngineState {
  */
 export class SloEngine {
   readonly spec: SloSpec;
-  readonly states: readonly SloState[];
+  /**
+   * Every live state: ungrouped SLOs in spec order, then the groups of grouped
+   * SLOs in the order they appeared. Append-only: an index keeps its state.
+   */
+  private readonly _states: SloState[];
+  /** Per spec SLO, its state; undefined for a grouped SLO (see {@link _groups}). */
+  private readonly _base: ReadonlyArray<SloState | undefined>;
+  /** Per spec SLO, its groups; undefined for an ungrouped SLO. */
+  private readonly _groups: ReadonlyArray<SloGroups | undefined>;
   private readonly _clock: Clock;
   private readonly _skewMs: number;
   private readonly _facts = new SpanFacts();
   private readonly _dispatch: SloDispatch;
-  /** `states[i].slo`, so that a candidate's SLO and state are loaded side by side. */
+  /** Every spec SLO compiled once, in spec order (shared by the states of its groups). */
   private readonly _slos: readonly CompiledSlo[];
   /**
    * Per SLO, its slot among SLOs that classify every candidate span alike (same
@@ -112,18 +131,33 @@ export class SloEngine {
     this._clock = options.clock ?? new MonotonicClock();
     this._skewMs = options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
     const keyRegistry = new KeyRegistry();
-    this.states = options.spec.slos.map(
-      def =>
-        new SloState(new CompiledSlo(def), {
-          resolutionMs: options.resolutionMs,
-          maxAttributionKeys: options.maxAttributionKeys,
-          attributionBuckets: options.attributionBuckets,
-          keyRegistry,
-          statusThresholds: options.spec.policy?.thresholds,
-        })
+    const stateOptions = {
+      resolutionMs: options.resolutionMs,
+      maxAttributionKeys: options.maxAttributionKeys,
+      attributionBuckets: options.attributionBuckets,
+      keyRegistry,
+      statusThresholds: options.spec.policy?.thresholds,
+    };
+    this._slos = options.spec.slos.map(def => new CompiledSlo(def));
+    this._base = this._slos.map(slo =>
+      slo.definition.groupBy === undefined ? new SloState(slo, stateOptions) : undefined
     );
+    this._states = this._base.filter((s): s is SloState => s !== undefined);
+    this._groups = this._slos.map(slo => {
+      const def = slo.definition;
+      if (def.groupBy === undefined) return undefined;
+      return new SloGroups({
+        keys: def.groupBy,
+        maxGroups: def.maxGroups ?? DEFAULT_MAX_GROUPS,
+        create: (group: GroupValues) => {
+          const state = new SloState(slo, { ...stateOptions, group });
+          state.markStart(this._clock.now());
+          this._states.push(state);
+          return state;
+        },
+      });
+    });
     this._attribution = options.attribution ?? true;
-    this._slos = this.states.map(s => s.slo);
     this._sharedSlot = sharedSlots(options.spec.slos);
     const slots = this._sharedSlot.reduce((n, slot) => Math.max(n, slot + 1), 0);
     this._slotSpan = new Float64Array(slots);
@@ -131,6 +165,31 @@ export class SloEngine {
     this._dispatch = new SloDispatch(this._slos);
     const start = this._clock.now();
     for (const s of this.states) s.markStart(start);
+  }
+
+  /**
+   * Every live state (one per ungrouped SLO, one per group of a grouped SLO):
+   * ungrouped SLOs in spec order, then groups as they appeared. The list only
+   * grows (a group is never removed), so an index keeps meaning its state;
+   * {@link snapshot} reads them in this order.
+   */
+  get states(): readonly SloState[] {
+    return this._states;
+  }
+
+  /** The states of one SLO: its own, or its groups (the overflow group last); empty for an unknown name. */
+  sloStates(name: string): SloState[] {
+    const i = this._slos.findIndex(s => s.name === name);
+    if (i < 0) return [];
+    const base = this._base[i];
+    if (base !== undefined) return [base];
+    const g = this._groups[i] as SloGroups;
+    return g.overflow === undefined ? [...g.groups] : [...g.groups, g.overflow];
+  }
+
+  /** The groups of a grouped SLO by spec index; undefined for an ungrouped SLO. */
+  groupsOf(sloIndex: number): SloGroups | undefined {
+    return this._groups[sloIndex];
   }
 
   /** The injected clock. */
@@ -163,7 +222,7 @@ export class SloEngine {
     try {
       const facts = this._facts;
       facts.reset(span);
-      const states = this.states;
+      const base = this._base;
       const slos = this._slos;
       const candidates = this._dispatch.candidates(facts.method(), facts.route());
       // what the span's times say, found at the first SLO it is eligible for
@@ -181,7 +240,8 @@ export class SloEngine {
           this._slotOutcome[slot] = outcome;
         }
         if (outcome === Outcome.INELIGIBLE) continue;
-        const state = states[i];
+        let state = base[i];
+        if (state === undefined) state = (this._groups[i] as SloGroups).stateFor(facts);
         if (times === TIMES_UNCHECKED) {
           const end = span.endTimeMs;
           const duration = span.durationMs;
@@ -243,7 +303,8 @@ export class SloEngine {
     bad: number,
     nowMs: number = this._clock.now()
   ): DropReason | undefined {
-    const state = this.states[sloIndex];
+    const state = this._base[sloIndex];
+    if (state === undefined) return 'invalid';
     if (!Number.isFinite(timeMs) || !(good >= 0) || !(bad >= 0)) return 'invalid';
     if (timeMs > nowMs + this._skewMs) return 'future';
     return state.record(timeMs, nowMs, good, bad);
@@ -251,7 +312,7 @@ export class SloEngine {
 
   /** Every SLO's numbers at `nowMs` (default: the clock's now). */
   snapshot(nowMs: number = this._clock.now()): SloSnapshot[] {
-    return this.states.map(s => s.snapshot(nowMs));
+    return this._states.map(s => s.snapshot(nowMs));
   }
 
   /**
@@ -268,10 +329,16 @@ export class SloEngine {
   /**
    * Explains one SLO at `nowMs`: its numbers, since when it burns, what burns
    * it (route, code, reason, version), the deploy correlation and example
-   * traces. Undefined when the spec has no SLO of that name.
+   * traces. Undefined when the spec has no SLO of that name. For a grouped SLO,
+   * `group` picks the group by its values (every `groupBy` key); without it,
+   * the first group.
    */
-  explain(name: string, nowMs: number = this._clock.now()): Explanation | undefined {
-    const state = this.states.find(s => s.slo.name === name);
+  explain(
+    name: string,
+    nowMs: number = this._clock.now(),
+    group?: Readonly<Record<string, string>>
+  ): Explanation | undefined {
+    const state = this.sloStates(name).find(s => groupMatches(s.group, group));
     if (state === undefined) return undefined;
     const snapshot = state.snapshot(nowMs);
     return explainSlo(snapshot, state.readAttribution(nowMs), state.elevatedSinceMs());
@@ -283,8 +350,29 @@ export class SloEngine {
    */
   exportState(nowMs: number = this._clock.now()): EngineState {
     const slos: Record<string, SloStateData> = {};
-    for (const s of this.states) slos[s.slo.name] = s.toJSON();
-    return { version: STATE_VERSION, savedAtMs: nowMs, slos };
+    const groups: Record<string, GroupedSloStateData> = {};
+    this._slos.forEach((slo, i) => {
+      const base = this._base[i];
+      if (base !== undefined) {
+        slos[slo.name] = base.toJSON();
+        return;
+      }
+      const g = this._groups[i] as SloGroups;
+      groups[slo.name] = {
+        groupBy: [...g.keys],
+        groups: this.sloStates(slo.name).map(s => ({
+          values: g.keys.map(k => (s.group as GroupValues)[k]),
+          ...(s === g.overflow ? { overflow: true } : {}),
+          state: s.toJSON(),
+        })),
+      };
+    });
+    return {
+      version: STATE_VERSION,
+      savedAtMs: nowMs,
+      slos,
+      ...(Object.keys(groups).length > 0 ? { groups } : {}),
+    };
   }
 
   /**
@@ -309,14 +397,54 @@ export class SloEngine {
     }
     const restored: string[] = [];
     const skipped: string[] = [];
-    for (const s of this.states) {
-      const data = state.slos[s.slo.name];
-      if (data === undefined) continue;
-      if (s.restore(data)) restored.push(s.slo.name);
-      else skipped.push(s.slo.name);
-    }
+    this._slos.forEach((slo, i) => {
+      const base = this._base[i];
+      if (base !== undefined) {
+        const data = state.slos[slo.name];
+        if (data === undefined) return;
+        if (base.restore(data)) restored.push(slo.name);
+        else skipped.push(slo.name);
+        return;
+      }
+      const saved = savedGroups(state.groups, slo.name);
+      if (saved === undefined) return;
+      const g = this._groups[i] as SloGroups;
+      if (saved.groupBy.length !== g.keys.length || saved.groupBy.some((k, j) => k !== g.keys[j])) {
+        skipped.push(slo.name);
+        return;
+      }
+      let ok = true;
+      for (const entry of saved.groups) {
+        const values = entry?.values;
+        const target =
+          Array.isArray(values) && values.every(v => typeof v === 'string')
+            ? g.groupOf(values, entry.overflow === true)
+            : undefined;
+        if (target === undefined || !target.restore(entry.state)) ok = false;
+      }
+      (ok ? restored : skipped).push(slo.name);
+    });
     return { restored, skipped };
   }
+}
+
+/** Whether a state's group has every value of `wanted` (no `wanted`: any state). */
+function groupMatches(
+  group: Readonly<Record<string, string>> | undefined,
+  wanted: Readonly<Record<string, string>> | undefined
+): boolean {
+  if (wanted === undefined) return true;
+  if (group === undefined) return Object.keys(wanted).length === 0;
+  return Object.keys(wanted).every(k => group[k] === wanted[k]);
+}
+
+/** A grouped SLO's saved state, when it has the expected shape. */
+function savedGroups(groups: EngineState['groups'], name: string): GroupedSloStateData | undefined {
+  if (groups === null || typeof groups !== 'object') return undefined;
+  const g = (groups as Record<string, unknown>)[name] as GroupedSloStateData | undefined;
+  if (g === null || typeof g !== 'object') return undefined;
+  if (!Array.isArray(g.groupBy) || !Array.isArray(g.groups)) return undefined;
+  return g;
 }
 
 /**

@@ -45,6 +45,8 @@ export interface TierReading {
 /** Every number of one SLO at one instant, read from one consistent state. */
 export interface SloSnapshot {
   readonly name: string;
+  /** The group's values by `groupBy` key (grouped SLOs only; docs/groups.md). */
+  readonly group?: Readonly<Record<string, string>>;
   readonly definition: SloDefinition;
   readonly timeMs: number;
   /** Objective as a ratio (0.999). */
@@ -112,6 +114,8 @@ export interface SloStateOptions {
   keyRegistry?: KeyRegistry;
   /** Status thresholds of the spec's `policy:`. @default DEFAULT_STATUS_THRESHOLDS */
   statusThresholds?: StatusThresholds;
+  /** The group's values by `groupBy` key: this state is one group of a grouped SLO. */
+  group?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -132,6 +136,8 @@ export type DropReason = 'too_old' | 'future' | 'invalid';
  */
 export class SloState {
   readonly slo: CompiledSlo;
+  /** The group's values by `groupBy` key; undefined for an ungrouped SLO. */
+  readonly group: Readonly<Record<string, string>> | undefined;
   // The fields {@link recordEvent} reads on its fast path come first (one hidden
   // class, in this order): fewer cache lines per SLO and span.
   /** Events that ended this long before now or more are too old: the SLO window (nominal for calendar windows). */
@@ -183,6 +189,7 @@ export class SloState {
       typeof options === 'number' ? { resolutionMs: options } : (options ?? {});
     const resolutionMs = opts.resolutionMs;
     this.slo = slo;
+    this.group = opts.group;
     const def = slo.definition;
     this._definition = def;
     const ring = (ms: number) =>
@@ -453,6 +460,7 @@ export class SloState {
     });
     return {
       name: def.name,
+      ...(this.group !== undefined ? { group: this.group } : {}),
       definition: def,
       timeMs: nowMs,
       target,

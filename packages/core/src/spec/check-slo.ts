@@ -17,6 +17,7 @@ import type {
 } from '../types';
 import { Checker, join, show, type Raw } from './checker';
 import { checkGood, checkSelector } from './check-sli';
+import { checkGrouping } from './check-groups';
 
 const NAME_RE = /^[a-z0-9][a-z0-9-]*$/;
 const MIN_WINDOW_MS = HOUR_MS;
@@ -37,6 +38,8 @@ const SLO_KEYS = [
   'sli',
   'alerting',
   'labels',
+  'groupBy',
+  'maxGroups',
 ];
 
 function checkObjective(c: Checker, raw: Raw, path: string): number | undefined {
@@ -318,6 +321,7 @@ export function checkSlo(c: Checker, value: unknown, path: string): SloDefinitio
     ? checkAlerting(c, raw.alerting, join(path, 'alerting'), window.durationMs, target, budgeting)
     : undefined;
   const labels = checkLabels(c, raw.labels, join(path, 'labels'));
+  const grouping = checkGrouping(c, raw, path, labels);
   if (!name || target === undefined || !window || !budgeting || !spans || !good || !alerting)
     return undefined;
   return {
@@ -330,5 +334,6 @@ export function checkSlo(c: Checker, value: unknown, path: string): SloDefinitio
     sli: { spans, good },
     alerting,
     labels,
+    ...grouping,
   };
 }
