@@ -18,6 +18,14 @@ export const PROVIDER_CHECK_EVERY = 64;
 export const DEFAULT_DIAGNOSTICS_INTERVAL_MS = 60_000;
 
 /**
+ * How often the processor has the engine read its clock (`SloEngine.tick`): a
+ * span counts at the engine's last reading, which in-sync spans refresh by
+ * themselves; the timer bounds how stale it gets for spans whose end times lag
+ * (a wall clock stepped back, an explicit end time).
+ */
+export const CLOCK_TICK_MS = 1_000;
+
+/**
  * A span processor that turns finished spans into SLO error budgets and burn
  * rates. `onEnd` classifies every span that reaches it (sampled or not)
  * against every SLO of the spec and counts it in the engine's windows: no
@@ -46,6 +54,7 @@ export class SloSpanProcessor implements SpanProcessor {
   private readonly _notifier: SloNotifier | undefined;
   private readonly _diagnostics: SpanDiagnostics;
   private readonly _diagnosticsTimer: NodeJS.Timeout | undefined;
+  private readonly _clockTimer: NodeJS.Timeout;
   private _lastErrorReportMs = -Infinity;
 
   constructor(options: SloSpanProcessorOptions) {
@@ -57,6 +66,8 @@ export class SloSpanProcessor implements SpanProcessor {
       maxAttributionKeys: options.maxAttributionKeys,
     });
     this._fixedProvider = options.meterProvider;
+    this._clockTimer = setInterval(() => this._engine.tick(), CLOCK_TICK_MS);
+    this._clockTimer.unref();
     this._diagnostics = new SpanDiagnostics(this._engine);
     const every = options.diagnosticsIntervalMs ?? DEFAULT_DIAGNOSTICS_INTERVAL_MS;
     if (Number.isFinite(every) && every > 0) {
@@ -177,6 +188,7 @@ export class SloSpanProcessor implements SpanProcessor {
   private async _shutdown(): Promise<void> {
     await this.forceFlush();
     this._isShutdown = true;
+    clearInterval(this._clockTimer);
     if (this._diagnosticsTimer !== undefined) clearInterval(this._diagnosticsTimer);
     this._diagnostics.unobserve();
     await this._notifier?.shutdown();

@@ -100,6 +100,7 @@ export class JsonTraceDecoder {
       result.error = bound;
       return result;
     }
+    this._sink.tick?.();
     let doc: unknown;
     try {
       doc = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));

@@ -134,6 +134,7 @@ export class ProtoTraceDecoder {
     const result = emptyIngestResult();
     this._result = result;
     const batch = this._batch;
+    this._sink.tick?.();
     try {
       this._clearBatch();
       this._mode = Mode.HOLD;

@@ -7,6 +7,12 @@ export interface SpanSink {
    * probability sampling, 1 when unsampled); the view is only valid during the call.
    */
   record(span: SpanView, weight?: number): number;
+  /**
+   * Called once per request before its spans: the engine reads its clock, so
+   * that the spans of a sender whose clock lags count at the time they arrive
+   * (`SloEngine.tick`).
+   */
+  tick?(): void;
 }
 
 /** What ingesting one export request did. */

@@ -123,6 +123,17 @@ export class SloEngine {
   private readonly _attribution: boolean;
   private readonly _dropped: DropCounts = { too_old: 0, future: 0, invalid: 0 };
   private _spans = 0;
+  /**
+   * The engine's time (docs/spec.md, the time rule): `[0]` the last clock
+   * reading, at which spans count until the next one; `[1]`, `[2]` the bounds
+   * `[start, end)` of the finest bucket holding the end time of the span that
+   * caused it. A clock read allocates (its double result is boxed), so the
+   * per-span path reads the clock only when a span's end time leaves that
+   * bucket or lies beyond the future skew (see {@link tick}).
+   */
+  private readonly _time = new Float64Array([NaN, Infinity, -Infinity]);
+  /** Width of the finest bucket of any state's rings (groups' included as they come), at most 1 s. */
+  private _finestMs = 1000;
 
   /** @throws RangeError or TypeError naming the option when an option is not usable */
   constructor(options: SloEngineOptions) {
@@ -152,6 +163,7 @@ export class SloEngine {
         create: (group: GroupValues) => {
           const state = new SloState(slo, { ...stateOptions, group });
           state.markStart(this._clock.now());
+          this._finestMs = Math.min(this._finestMs, state.finestBucketMs);
           this._states.push(state);
           return state;
         },
@@ -163,7 +175,9 @@ export class SloEngine {
     this._slotSpan = new Float64Array(slots);
     this._slotOutcome = new Uint8Array(slots);
     this._dispatch = new SloDispatch(this._slos);
-    const start = this._clock.now();
+    this._finestMs = this._states.reduce((ms, s) => Math.min(ms, s.finestBucketMs), 1000);
+    this._readClock();
+    const start = this._time[0];
     for (const s of this.states) s.markStart(start);
   }
 
@@ -190,6 +204,37 @@ export class SloEngine {
   /** The groups of a grouped SLO by spec index; undefined for an ungrouped SLO. */
   groupsOf(sloIndex: number): SloGroups | undefined {
     return this._groups[sloIndex];
+  }
+
+  /**
+   * Reads the clock: spans recorded from now on count at this reading until
+   * the next one. The engine reads it by itself when a span's end time falls
+   * outside the finest bucket (≤ 1 s) of the end time that caused the last
+   * reading — the end times of any sender whose clock runs at the real rate,
+   * ahead, behind or in sync, tell it that time has moved on by a bucket —,
+   * when a span seems to be in the future, and at every read (`snapshot`,
+   * `explain`, `exportState`). Callers call it once per batch (the collector:
+   * per request) or on a timer (the processor: every second), which bounds how
+   * stale the reading gets for spans whose end times stand still.
+   */
+  tick(): void {
+    this._readClock();
+  }
+
+  /** Cold path: a new clock reading into {@link _time}, with no span's end time. */
+  private _readClock(): number {
+    const now = this._clock.now();
+    this._time[0] = now;
+    return now;
+  }
+
+  /** Cold path of {@link record}: a new clock reading, caused by a span ending at `_time[1]`. */
+  private _readClockAtEnd(): void {
+    const t = this._time;
+    const start = Math.floor(t[1] / this._finestMs) * this._finestMs;
+    t[1] = start;
+    t[2] = start + this._finestMs;
+    t[0] = this._clock.now();
   }
 
   /** The injected clock. */
@@ -249,8 +294,14 @@ export class SloEngine {
           if (!(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity) {
             times = TIMES_INVALID;
           } else {
-            // read once per span, and only for a span some SLO counts
-            const now = this._clock.now();
+            // The engine's time, read again only when the span says it moved on
+            // (a clock read allocates 16 B: docs/performance.md, allocation).
+            const t = this._time;
+            if (end < t[1] || end >= t[2] || end > t[0] + this._skewMs) {
+              t[1] = end;
+              this._readClockAtEnd();
+            }
+            const now = t[0];
             if (end > now + this._skewMs) times = TIMES_FUTURE;
             EVENT_TIME[0] = now;
             EVENT_TIME[1] = now;
@@ -301,7 +352,7 @@ export class SloEngine {
     timeMs: number,
     good: number,
     bad: number,
-    nowMs: number = this._clock.now()
+    nowMs: number = this._readClock()
   ): DropReason | undefined {
     const state = this._base[sloIndex];
     if (state === undefined) return 'invalid';
@@ -311,7 +362,7 @@ export class SloEngine {
   }
 
   /** Every SLO's numbers at `nowMs` (default: the clock's now). */
-  snapshot(nowMs: number = this._clock.now()): SloSnapshot[] {
+  snapshot(nowMs: number = this._readClock()): SloSnapshot[] {
     return this._states.map(s => s.snapshot(nowMs));
   }
 
@@ -322,7 +373,7 @@ export class SloEngine {
   compositeSnapshots(snapshots: readonly SloSnapshot[] = this.snapshot()): CompositeSnapshot[] {
     const composites = this.spec.composites ?? [];
     if (composites.length === 0) return [];
-    const timeMs = snapshots[0]?.timeMs ?? this._clock.now();
+    const timeMs = snapshots[0]?.timeMs ?? this._readClock();
     return compositeSnapshots(composites, snapshots, timeMs, this.spec.policy);
   }
 
@@ -335,7 +386,7 @@ export class SloEngine {
    */
   explain(
     name: string,
-    nowMs: number = this._clock.now(),
+    nowMs: number = this._readClock(),
     group?: Readonly<Record<string, string>>
   ): Explanation | undefined {
     const state = this.sloStates(name).find(s => groupMatches(s.group, group));
@@ -348,7 +399,7 @@ export class SloEngine {
    * The serializable window state of every SLO. Counters (`slo.events`, drops)
    * are not part of it: a restored engine counts them again from zero.
    */
-  exportState(nowMs: number = this._clock.now()): EngineState {
+  exportState(nowMs: number = this._readClock()): EngineState {
     const slos: Record<string, SloStateData> = {};
     const groups: Record<string, GroupedSloStateData> = {};
     this._slos.forEach((slo, i) => {

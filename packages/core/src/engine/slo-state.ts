@@ -274,6 +274,13 @@ export class SloState {
     return this.attribution.read(nowMs);
   }
 
+  /** Width of the finest bucket of this SLO's rings (Infinity without rings). */
+  get finestBucketMs(): number {
+    let ms = Infinity;
+    for (const r of this._rings) ms = Math.min(ms, r.bucketMs);
+    return ms;
+  }
+
   /** The SLO window's length (nominal for calendar windows). */
   get windowMs(): number {
     return this._definition.window.durationMs;
