@@ -10,6 +10,12 @@ import {
 /** One SLO as `GET /api/slos` returns it. */
 export interface SloReport {
   name: string;
+  /**
+   * A group of a grouped SLO (`groupBy`): its values by attribute key
+   * (`{ "http.route": "/api/orders" }`); absent on ungrouped SLOs. A grouped
+   * SLO has one entry per group, each with the SLO's `name`.
+   */
+  group?: Record<string, string>;
   service: string | null;
   /** Objective as a ratio (`slo.objective`). */
   objective: number;
@@ -89,6 +95,7 @@ export function slosResponse(
       for (const w of s.windows) burnRates[w.window] = w.burnRate;
       return {
         name: s.name,
+        ...(s.group !== undefined ? { group: { ...s.group } } : {}),
         service: s.definition.service ?? null,
         objective: s.target,
         window: formatDuration(s.windowMs),
