@@ -11,6 +11,11 @@ export type {
   Severity,
   SloDefinition,
   SloSpec,
+  CorrectionDefinition,
+  OneTimeCorrection,
+  RecurringCorrection,
+  Recurrence,
+  Weekday,
   SloWindow,
   SpanSelector,
   SpanView,
@@ -124,7 +129,11 @@ export {
 export type { OpenSloOrigin } from './spec/openslo';
 export { toOpenSlo, sloToOpenSlo, openSloYaml, toShorthand } from './spec/openslo-export';
 export { selectorRaw, goodRaw } from './spec/spec-writer';
-export { SloState } from './engine/slo-state';
+export { SloState, CORRECTED } from './engine/slo-state';
+export { CorrectionSchedule, CORRECTION_LOOKAROUND_MS } from './corrections/correction-schedule';
+export type { CorrectionInterval } from './corrections/correction-schedule';
+export { parseRecurrence, formatRecurrence, occurrenceStarts } from './corrections/recurrence';
+export { parseInstant } from './spec/check-corrections';
 export {
   SloHistory,
   fineStepMs,
@@ -156,6 +165,7 @@ export type {
   WindowReading,
   TierReading,
   DropReason,
+  RecordOutcome,
   SloStateData,
 } from './engine/slo-state';
 export { SloEngine, systemClock, STATE_VERSION, DEFAULT_MAX_FUTURE_SKEW_MS } from './engine/engine';

@@ -246,10 +246,64 @@ export interface CollectorSettings {
   readonly alertResendIntervalMs?: number;
 }
 
+/** Weekday codes of a recurrence rule (RFC 5545 `BYDAY`). */
+export type Weekday = 'MO' | 'TU' | 'WE' | 'TH' | 'FR' | 'SA' | 'SU';
+
+/**
+ * The RFC 5545 subset a recurring correction takes (`rrule:`): a frequency, the
+ * days, and the local hours and minutes at which each occurrence starts.
+ */
+export interface Recurrence {
+  readonly freq: 'DAILY' | 'WEEKLY' | 'MONTHLY';
+  /** `BYDAY`: weekdays; with MONTHLY an ordinal may select one of the month (`1SA`, `-1SU`). */
+  readonly byDay: ReadonlyArray<{ readonly weekday: Weekday; readonly ordinal?: number }>;
+  /** `BYMONTHDAY` (MONTHLY): days of the month, 1..31 or -31..-1 from its end. */
+  readonly byMonthDay: readonly number[];
+  /** `BYHOUR`: local hours 0..23 at which occurrences start. */
+  readonly byHour: readonly number[];
+  /** `BYMINUTE`: local minutes 0..59 (default 0). */
+  readonly byMinute: readonly number[];
+}
+
+/**
+ * A correction (maintenance window): events received inside one of its
+ * intervals are not eligible for the SLOs it names (`slos`, or every SLO).
+ */
+export type CorrectionDefinition = OneTimeCorrection | RecurringCorrection;
+
+/** A correction over one interval: `start` and `end`. */
+export interface OneTimeCorrection {
+  readonly type: 'once';
+  readonly name: string;
+  /** SLO names it applies to; undefined: every SLO of the spec. */
+  readonly slos?: readonly string[];
+  /** Start of the interval, ms since the epoch (inclusive). */
+  readonly startMs: number;
+  /** End of the interval, ms since the epoch (exclusive). */
+  readonly endMs: number;
+}
+
+/** A recurring correction: `rrule`, `duration` and `timeZone`. */
+export interface RecurringCorrection {
+  readonly type: 'recurring';
+  readonly name: string;
+  /** SLO names it applies to; undefined: every SLO of the spec. */
+  readonly slos?: readonly string[];
+  /** The rule as written in the spec, normalized (`FREQ=WEEKLY;BYDAY=SU;BYHOUR=2;BYMINUTE=0`). */
+  readonly rrule: string;
+  readonly recurrence: Recurrence;
+  /** Length of each occurrence in milliseconds. */
+  readonly durationMs: number;
+  /** IANA time zone of the rule's local times. @default 'UTC' */
+  readonly timeZone: string;
+}
+
 /** A whole validated spec file. */
 export interface SloSpec {
   readonly slos: readonly SloDefinition[];
   readonly collector?: CollectorSettings;
+  /** `corrections:`: maintenance windows, in spec order. */
+  readonly corrections?: readonly CorrectionDefinition[];
   /** `composites:`: SLOs made of other SLOs' budgets (docs/composites.md). */
   readonly composites?: readonly CompositeDefinition[];
   /** `policy:`: the error budget policy; absent, `DEFAULT_POLICY` applies. */

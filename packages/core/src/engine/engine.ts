@@ -3,10 +3,13 @@ import { CompiledSlo, Outcome } from '../classify/classify';
 import { explainSlo, type Explanation } from '../attribution/explain';
 import { SloDispatch } from '../classify/slo-dispatch';
 import { SpanFacts } from '../classify/span-facts';
+import { CorrectionSchedule } from '../corrections/correction-schedule';
 import {
+  CORRECTED,
   EVENT_TIME,
   SloState,
   type DropReason,
+  type RecordOutcome,
   type SloSnapshot,
   type SloStateData,
 } from './slo-state';
@@ -150,18 +153,24 @@ export class SloEngine {
       statusThresholds: options.spec.policy?.thresholds,
     };
     this._slos = options.spec.slos.map(def => new CompiledSlo(def));
-    this._base = this._slos.map(slo =>
-      slo.definition.groupBy === undefined ? new SloState(slo, stateOptions) : undefined
+    // one schedule per SLO, shared by its groups (they all ask about the same now)
+    const corrections = options.spec.slos.map(def =>
+      CorrectionSchedule.forSlo(options.spec.corrections, def.name)
+    );
+    this._base = this._slos.map((slo, i) =>
+      slo.definition.groupBy === undefined
+        ? new SloState(slo, { ...stateOptions, corrections: corrections[i] })
+        : undefined
     );
     this._states = this._base.filter((s): s is SloState => s !== undefined);
-    this._groups = this._slos.map(slo => {
+    this._groups = this._slos.map((slo, i) => {
       const def = slo.definition;
       if (def.groupBy === undefined) return undefined;
       return new SloGroups({
         keys: def.groupBy,
         maxGroups: def.maxGroups ?? DEFAULT_MAX_GROUPS,
         create: (group: GroupValues) => {
-          const state = new SloState(slo, { ...stateOptions, group });
+          const state = new SloState(slo, { ...stateOptions, group, corrections: corrections[i] });
           state.markStart(this._clock.now());
           this._finestMs = Math.min(this._finestMs, state.finestBucketMs);
           this._states.push(state);
@@ -325,7 +334,7 @@ export class SloEngine {
             if (isGood) state.attribution.recordGood(facts, EVENT_TIME, weight);
             else this._recordBad(state, facts, weight);
           }
-        } else this._dropped[reason]++;
+        } else if (reason !== CORRECTED) this._dropped[reason]++;
       }
     } catch {
       this._dropped.invalid++;
@@ -353,7 +362,7 @@ export class SloEngine {
     good: number,
     bad: number,
     nowMs: number = this._readClock()
-  ): DropReason | undefined {
+  ): RecordOutcome {
     const state = this._base[sloIndex];
     if (state === undefined) return 'invalid';
     if (!Number.isFinite(timeMs) || !(good >= 0) || !(bad >= 0)) return 'invalid';
@@ -405,7 +414,7 @@ export class SloEngine {
     this._slos.forEach((slo, i) => {
       const base = this._base[i];
       if (base !== undefined) {
-        slos[slo.name] = base.toJSON();
+        slos[slo.name] = base.toJSON(nowMs);
         return;
       }
       const g = this._groups[i] as SloGroups;
@@ -414,7 +423,7 @@ export class SloEngine {
         groups: this.sloStates(slo.name).map(s => ({
           values: g.keys.map(k => (s.group as GroupValues)[k]),
           ...(s === g.overflow ? { overflow: true } : {}),
-          state: s.toJSON(),
+          state: s.toJSON(nowMs),
         })),
       };
     });
@@ -453,7 +462,7 @@ export class SloEngine {
       if (base !== undefined) {
         const data = state.slos[slo.name];
         if (data === undefined) return;
-        if (base.restore(data)) restored.push(slo.name);
+        if (base.restore(data, state.savedAtMs)) restored.push(slo.name);
         else skipped.push(slo.name);
         return;
       }
@@ -471,7 +480,7 @@ export class SloEngine {
           Array.isArray(values) && values.every(v => typeof v === 'string')
             ? g.groupOf(values, entry.overflow === true)
             : undefined;
-        if (target === undefined || !target.restore(entry.state)) ok = false;
+        if (target === undefined || !target.restore(entry.state, state.savedAtMs)) ok = false;
       }
       (ok ? restored : skipped).push(slo.name);
     });

@@ -21,6 +21,7 @@ import { reachesThreshold } from '../math/threshold';
 import { resolveMinEvents, resolveNoDataAfterMs } from '../math/tiers';
 import { SliceTracker } from '../windows/timeslices';
 import type { StatusThresholds } from '../policy/policy';
+import type { CorrectionInterval, CorrectionSchedule } from '../corrections/correction-schedule';
 import type { AlertTier, Severity, SloDefinition } from '../types';
 import { RECORD_TIME, RollingWindow, type RollingWindowState } from '../windows/window';
 
@@ -80,6 +81,11 @@ export interface SloSnapshot {
   readonly totals: { readonly good: number; readonly bad: number };
   /** Last time (engine clock) an eligible event was counted, or when counting started. */
   readonly lastEventMs: number;
+  /**
+   * Eligible events left out since this process started because they arrived
+   * during a correction (0 for an SLO without corrections).
+   */
+  readonly corrected: number;
 }
 
 /** Serialized state of one SLO. */
@@ -97,6 +103,12 @@ export interface SloStateData {
   history?: SloHistoryState;
   /** The attribution ledger (absent in states written before it existed). */
   attribution?: AttributionLedgerState;
+  /**
+   * Correction intervals `[start, end)` (ms) the windows already leave out: those
+   * of the spec when the state was saved, and those applied after the fact.
+   * A restore applies the spec's other intervals to the buckets.
+   */
+  corrections?: Array<[number, number]>;
 }
 
 /** Options of a {@link SloState} beyond its SLO. */
@@ -116,6 +128,8 @@ export interface SloStateOptions {
   statusThresholds?: StatusThresholds;
   /** The group's values by `groupBy` key: this state is one group of a grouped SLO. */
   group?: Readonly<Record<string, string>>;
+  /** The corrections that apply to the SLO: events recorded inside one are left out. */
+  corrections?: CorrectionSchedule;
 }
 
 /**
@@ -128,6 +142,15 @@ export const EVENT_TIME = new Float64Array(3);
 
 /** Why an event was not counted: older than the SLO window, in the future, or unreadable. */
 export type DropReason = 'too_old' | 'future' | 'invalid';
+
+/**
+ * What {@link SloState.recordEvent} returns for an event inside a correction: not
+ * eligible, and not a drop either (counted in {@link SloSnapshot.corrected}).
+ */
+export const CORRECTED = 'corrected';
+
+/** What {@link SloState.recordEvent} returns: undefined when counted. */
+export type RecordOutcome = DropReason | typeof CORRECTED | undefined;
 
 /**
  * The live state of one SLO: a window of the SLO's length (rolling ring or
@@ -179,6 +202,10 @@ export class SloState {
   private readonly _noDataAfterMs: number;
   /** The policy's status thresholds. */
   private readonly _thresholds: StatusThresholds | undefined;
+  /** The SLO's corrections; undefined when none applies. */
+  private readonly _corrections: CorrectionSchedule | undefined;
+  /** Eligible events left out by corrections since the start. */
+  private _corrected = 0;
 
   /**
    * @param slo the compiled SLO
@@ -229,6 +256,7 @@ export class SloState {
     this._noDataAfterMs = resolveNoDataAfterMs(def);
     this._thresholds = opts.statusThresholds;
     this._history = new SloHistory(def.window.durationMs, this._labels);
+    this._corrections = opts.corrections;
   }
 
   /** The SLO's history: every {@link snapshot} is a reading. */
@@ -291,7 +319,7 @@ export class SloState {
    * skew): replay and tests, whose rows carry their own times. Returns the drop
    * reason, or undefined when counted.
    */
-  record(timeMs: number, nowMs: number, good: number, bad: number): DropReason | undefined {
+  record(timeMs: number, nowMs: number, good: number, bad: number): RecordOutcome {
     EVENT_TIME[0] = timeMs;
     EVENT_TIME[1] = nowMs;
     EVENT_TIME[2] = timeMs;
@@ -303,7 +331,7 @@ export class SloState {
    * per-span path passes times this way because a double passed as an argument
    * to a function V8 does not inline is boxed, which is an allocation per span.
    */
-  recordEvent(good: number, bad: number): DropReason | undefined {
+  recordEvent(good: number, bad: number): RecordOutcome {
     // The common case, small enough for V8 to inline into the caller: an event
     // in the pending bucket of a rolling SLO window, not too old.
     const timeMs = EVENT_TIME[0];
@@ -323,11 +351,20 @@ export class SloState {
     return this._recordEvent(good, bad);
   }
 
-  /** {@link recordEvent}, every case. */
-  private _recordEvent(good: number, bad: number): DropReason | undefined {
+  /**
+   * {@link recordEvent}, every case. An event placed inside a correction is left
+   * out here: the pending bucket's bounds end at the next correction boundary
+   * ({@link _movePending}), so the fast path never sees one.
+   */
+  private _recordEvent(good: number, bad: number): RecordOutcome {
     const timeMs = EVENT_TIME[0];
     const nowMs = EVENT_TIME[1];
     if (EVENT_TIME[2] <= nowMs - this._lateBeforeMs) return 'too_old';
+    const corrections = this._corrections;
+    if (corrections !== undefined && corrections.activeAt(timeMs)) {
+      this._corrected += good + bad;
+      return CORRECTED;
+    }
     if (this._pendingMs > 0) {
       // Fast path: an event in the newest bucket is added to the pending counts
       // (two additions) instead of to each of the eight rings; the pending counts
@@ -343,10 +380,8 @@ export class SloState {
           return 'too_old';
         if (idx > this._pendingIndex) {
           this._flush();
-          this._pendingIndex = idx;
-          this._pendingStartMs = idx * this._pendingMs;
-          this._pendingEndMs = this._pendingStartMs + this._pendingMs;
-        }
+          this._movePending(idx);
+        } else if (corrections !== undefined) this._movePending(idx);
         this._pendingGood += good;
         this._pendingBad += bad;
         this._totalGood += good;
@@ -445,7 +480,7 @@ export class SloState {
     if (Number.isNaN(this._lastEventMs)) this._lastEventMs = nowMs;
     const status = classifyStatus(
       {
-        noData: nowMs - this._lastEventMs >= this._noDataAfterMs,
+        noData: this._noData(nowMs),
         remaining,
         burnRate: burnRate1h,
         timeToExhaustionMs: tte,
@@ -486,7 +521,36 @@ export class SloState {
       status,
       totals: { good: this._totalGood, bad: this._totalBad },
       lastEventMs: this._lastEventMs,
+      corrected: this._corrected,
     };
+  }
+
+  /**
+   * Whether the SLO has had no eligible event for `alerting.noDataAfter`: never
+   * during a correction, and counting from the end of the last one (the
+   * correction, not the instrumentation, kept the events out).
+   */
+  private _noData(nowMs: number): boolean {
+    const after = this._noDataAfterMs;
+    if (nowMs - this._lastEventMs < after) return false;
+    const c = this._corrections;
+    if (c === undefined) return true;
+    if (c.activeAt(nowMs)) return false;
+    return nowMs - c.lastEndMs(nowMs, after) >= after;
+  }
+
+  /**
+   * The correction intervals that overlap the SLO window at `nowMs` (`[now − W,
+   * now]`; the current period of a calendar window), sorted by start: what
+   * `/api/slos` lists. Empty without corrections.
+   */
+  correctionIntervals(nowMs: number): CorrectionInterval[] {
+    if (this._corrections === undefined) return [];
+    const from =
+      this._calendar !== undefined && Number.isFinite(this._calendar.startMs)
+        ? this._calendar.startMs
+        : nowMs - this._definition.window.durationMs;
+    return this._corrections.intervals(from, nowMs + 1);
   }
 
   /**
@@ -530,19 +594,32 @@ export class SloState {
     return n;
   }
 
-  toJSON(): SloStateData {
+  /**
+   * The serializable state. `nowMs` (the engine's export time) dates the
+   * correction intervals the windows already leave out ({@link SloStateData.corrections}).
+   */
+  toJSON(nowMs?: number): SloStateData {
     this._flush();
-    return {
+    const data: SloStateData = {
       window: this._window.toJSON(),
       alertWindows: this._alertWindows.map(w => w.toJSON()),
       lastEventMs: Number.isFinite(this._lastEventMs) ? this._lastEventMs : undefined,
       history: this._history.toJSON(),
       attribution: this.attribution.toJSON(),
     };
+    if (this._corrections !== undefined && nowMs !== undefined && Number.isFinite(nowMs))
+      data.corrections = this._corrections.merged(nowMs - this._lateBeforeMs, nowMs + 1);
+    return data;
   }
 
-  /** Restores saved state; windows whose shape changed (spec edited) are left empty. Returns false when nothing fit. */
-  restore(data: SloStateData): boolean {
+  /**
+   * Restores saved state; windows whose shape changed (spec edited) are left
+   * empty. Returns false when nothing fit. With `savedAtMs` (when the state was
+   * written), correction intervals of the spec before that time which the state
+   * did not leave out yet (declared after the fact) are taken out of the
+   * restored buckets ({@link applyCorrections}).
+   */
+  restore(data: SloStateData, savedAtMs?: number): boolean {
     if (!data || typeof data !== 'object') return false;
     let ok = (this._window as { restore(s: unknown): boolean }).restore(data.window);
     const saved = Array.isArray(data.alertWindows) ? data.alertWindows : [];
@@ -560,7 +637,55 @@ export class SloState {
     this._history.restore(data.history);
     this._history.baseline(this._totalGood, this._totalBad);
     if (data.attribution !== undefined) this.attribution.restore(data.attribution);
+    if (savedAtMs !== undefined && Number.isFinite(savedAtMs))
+      this.applyCorrections(savedAtMs, Array.isArray(data.corrections) ? data.corrections : []);
     return ok;
+  }
+
+  /**
+   * Takes the SLO's correction intervals before `untilMs` out of what the
+   * windows hold, except the parts in `known` (intervals already left out). With
+   * bucket resolution: each ring loses, from every bucket a correction overlaps,
+   * the share of the bucket's width the correction covers (events are taken as
+   * spread evenly over a bucket), so a bucket wholly inside loses all. A
+   * calendar period loses what the finest alert ring that covers the interval
+   * lost. Returns the eligible events taken out of the SLO window.
+   */
+  applyCorrections(untilMs: number, known: ReadonlyArray<readonly [number, number]> = []): number {
+    const c = this._corrections;
+    if (c === undefined) return 0;
+    this._flush();
+    const wanted = subtractIntervals(c.merged(untilMs - this._lateBeforeMs, untilMs), known);
+    const out = new Float64Array(2);
+    let removed = 0;
+    for (const [start, endRaw] of wanted) {
+      const end = Math.min(endRaw, untilMs);
+      if (!(end > start)) continue;
+      // for a calendar period: what the finest ring reaching back to `start` lost
+      let fromGood = 0;
+      let fromBad = 0;
+      let fromBucketMs = Infinity;
+      let fromCovers = false;
+      for (const ring of this._rings) {
+        ring.removeShare(start, end, out);
+        if (ring === this._window) removed += out[0] + out[1];
+        const covers = (ring.headIndex - ring.buckets + 1) * ring.bucketMs <= start;
+        const better = covers
+          ? !fromCovers || ring.bucketMs < fromBucketMs
+          : !fromCovers && (fromBucketMs === Infinity || ring.bucketMs > fromBucketMs);
+        if (better) {
+          fromGood = out[0];
+          fromBad = out[1];
+          fromBucketMs = ring.bucketMs;
+          fromCovers = covers;
+        }
+      }
+      if (this._calendar !== undefined && end > this._calendar.startMs) {
+        removed += this._calendar.subtract(fromGood, fromBad);
+      }
+    }
+    this._resetPending();
+    return removed;
   }
 
   /** Adds the pending counts to every ring, at the start of the pending bucket. */
@@ -592,11 +717,22 @@ export class SloState {
     this._movePending(idx);
   }
 
-  /** Moves the (flushed) pending bucket to `idx` (cold path). */
+  /**
+   * Moves the (flushed) pending bucket to `idx` (cold path). With corrections,
+   * its bounds are cut to the clear interval the schedule last found, so that an
+   * event at or past the next correction boundary takes the slow path, which checks it.
+   */
   private _movePending(idx: number): void {
     this._pendingIndex = idx;
-    this._pendingStartMs = idx * this._pendingMs;
-    this._pendingEndMs = this._pendingStartMs + this._pendingMs;
+    let start = idx * this._pendingMs;
+    let end = start + this._pendingMs;
+    const c = this._corrections;
+    if (c !== undefined) {
+      start = Math.max(start, c.clearFromMs);
+      end = Math.min(end, c.clearUntilMs);
+    }
+    this._pendingStartMs = start;
+    this._pendingEndMs = end;
   }
 }
 
@@ -612,4 +748,27 @@ function pendingBucketMs(rings: readonly RollingWindow[]): number {
   if (!Number.isInteger(fine) || fine <= 0) return 0;
   for (const r of rings) if (!Number.isInteger(r.bucketMs / fine)) return 0;
   return fine;
+}
+
+/** The parts of the disjoint ascending intervals `a` that no interval of `b` covers. */
+function subtractIntervals(
+  a: ReadonlyArray<readonly [number, number]>,
+  b: ReadonlyArray<readonly [number, number]>
+): Array<[number, number]> {
+  let rest: Array<[number, number]> = a.map(([s, e]) => [s, e]);
+  for (const item of b) {
+    if (!Array.isArray(item) || typeof item[0] !== 'number' || typeof item[1] !== 'number')
+      continue;
+    const [bs, be] = item;
+    const next: Array<[number, number]> = [];
+    for (const [s, e] of rest) {
+      if (be <= s || bs >= e) next.push([s, e]);
+      else {
+        if (bs > s) next.push([s, bs]);
+        if (be < e) next.push([be, e]);
+      }
+    }
+    rest = next;
+  }
+  return rest;
 }

@@ -8,6 +8,7 @@ import { checkSlo } from './check-slo';
 import { checkCollector } from './check-collector';
 import { checkComposites } from './check-composites';
 import { checkPolicy } from './check-policy';
+import { checkCorrections } from './check-corrections';
 
 export { parseBytes } from './check-collector';
 
@@ -19,7 +20,7 @@ export function validateSpec(doc: unknown, source?: string): SloSpec {
   const c = new Checker();
   const raw = c.object(doc, '(root)');
   if (!raw) throw new SpecError(c.issues, source);
-  c.keys(raw, '', ['slos', 'collector', 'composites', 'policy']);
+  c.keys(raw, '', ['slos', 'collector', 'corrections', 'composites', 'policy']);
   const slos: SloDefinition[] = [];
   if (!Array.isArray(raw.slos) || raw.slos.length === 0) {
     c.fail('slos', `must be a non-empty list of SLOs, got ${show(raw.slos)}`);
@@ -39,13 +40,29 @@ export function validateSpec(doc: unknown, source?: string): SloSpec {
   }
   const collector =
     raw.collector === undefined ? undefined : checkCollector(c, raw.collector, 'collector');
+  const corrections =
+    raw.corrections === undefined
+      ? undefined
+      : checkCorrections(c, raw.corrections, 'corrections', sloNames(raw.slos));
   const composites =
     raw.composites === undefined || !Array.isArray(raw.slos)
       ? undefined
       : checkComposites(c, raw.composites, 'composites', raw.slos);
   const policy = raw.policy === undefined ? undefined : checkPolicy(c, raw.policy, 'policy');
   if (c.issues.length > 0) throw new SpecError(c.issues, source);
-  return { slos, collector, ...(composites ? { composites } : {}), ...(policy ? { policy } : {}) };
+  return {
+    slos,
+    collector,
+    ...(corrections ? { corrections } : {}),
+    ...(composites ? { composites } : {}),
+    ...(policy ? { policy } : {}),
+  };
+}
+
+/** The names the raw `slos` list gives (valid or not), for references to them. */
+function sloNames(slos: unknown): string[] {
+  if (!Array.isArray(slos)) return [];
+  return slos.map(s => (s as Raw | null)?.name).filter((n): n is string => typeof n === 'string');
 }
 
 /**

@@ -57,6 +57,18 @@ export class CalendarWindow {
     return true;
   }
 
+  /**
+   * Takes `good` and `bad` events out of the current period (a correction
+   * applied after the fact), never below zero. Returns how many it took.
+   */
+  subtract(good: number, bad: number): number {
+    const g = Math.min(this._good, Math.max(0, good));
+    const b = Math.min(this._bad, Math.max(0, bad));
+    this._good -= g;
+    this._bad -= b;
+    return g + b;
+  }
+
   toJSON(): CalendarWindowState {
     return {
       unit: this.unit,

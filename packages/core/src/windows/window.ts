@@ -101,6 +101,37 @@ export class RollingWindow {
     out[1] = this._bad[slot];
   }
 
+  /**
+   * Takes out of every bucket that `[startMs, endMs)` overlaps the share of its
+   * counts that the overlap is of the bucket's width (events taken as spread
+   * evenly over a bucket; a bucket wholly inside loses everything): a correction
+   * applied after the fact, with bucket resolution. Writes what was taken into
+   * `out[0]` (good) and `out[1]` (bad).
+   */
+  removeShare(startMs: number, endMs: number, out: Float64Array): void {
+    out[0] = 0;
+    out[1] = 0;
+    if (this._head === -Infinity || !(endMs > startMs)) return;
+    const b = this.bucketMs;
+    const first = Math.max(this._head - this._k + 1, Math.floor(startMs / b));
+    const last = Math.min(this._head, Math.ceil(endMs / b) - 1);
+    for (let i = first; i <= last; i++) {
+      const overlap = Math.min(endMs, (i + 1) * b) - Math.max(startMs, i * b);
+      if (overlap <= 0) continue;
+      const share = Math.min(1, overlap / b);
+      let slot = this._headSlot - (this._head - i);
+      if (slot < 0) slot += this._k;
+      const g = share === 1 ? this._good[slot] : this._good[slot] * share;
+      const bad = share === 1 ? this._bad[slot] : this._bad[slot] * share;
+      this._good[slot] -= g;
+      this._bad[slot] -= bad;
+      this._goodSum -= g;
+      this._badSum -= bad;
+      out[0] += g;
+      out[1] += bad;
+    }
+  }
+
   /** Slides the window so that it ends at `timeMs` (never backwards). */
   advance(timeMs: number): void {
     const idx = Math.floor(timeMs / this.bucketMs);
