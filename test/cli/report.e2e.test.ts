@@ -15,10 +15,9 @@ import {
 import { DAY_MS, MINUTE_MS, parseSpec } from '@burnrate/core';
 import { silentLogger, startCollector, type RunningCollector } from '@burnrate/collector';
 import { main, type CliIo } from 'burnrate';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from '../helpers/browser';
 import { send } from '../collector/fixture';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
  * Where the screenshots go: a temporary folder, so that a test run leaves the work tree
  * clean; `BURNRATE_SCREENSHOTS_DIR=docs/images npm test` refreshes the ones in docs/.
@@ -213,11 +212,7 @@ describe('burnrate report', function () {
       !/<script|<link|\s(?:src|href)=/i.test(text),
       'self-contained: no script, no linked file'
     );
-    const browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

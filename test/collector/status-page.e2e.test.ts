@@ -13,11 +13,10 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { parseSpec } from '@burnrate/core';
 import { silentLogger, startCollector, type RunningCollector } from '@burnrate/collector';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium } from '../helpers/browser';
 import { getText, send } from './fixture';
 
-/** Debian's chromium (scripts/install-test-deps.sh installs it); never a downloaded browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
  * Where the screenshots go: a temporary folder, so that a test run leaves the work tree
  * clean; `BURNRATE_SCREENSHOTS_DIR=docs/images npm test` refreshes the ones in docs/.
@@ -176,11 +175,7 @@ describe('status page in Chromium', function () {
       clock: { now: () => nowMs },
     });
     for (let k = 0; k < 180; k++) await sendTick(k);
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 1400 });
     page.on('console', m => {
@@ -357,11 +352,7 @@ describe('status page with a bearer token', function () {
       logger: silentLogger,
       token: 'page-s3cret',
     });
-    const browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    const browser = await launchChromium();
     try {
       const port = collector.httpPort!;
       assert.strictEqual((await send(port, 'GET', '/api/slos')).status, 401);

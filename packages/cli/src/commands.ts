@@ -1,4 +1,5 @@
 import type { CommandDefinition } from './command';
+import { resolveToken } from './api-client';
 import { UsageError } from './io';
 import { budgetCommand } from './commands/budget';
 import { collectorCommand } from './commands/collector';
@@ -22,7 +23,16 @@ const SOURCE_FLAGS = {
   },
   input: { type: 'string', short: 'i', value: 'FILE', help: 'a saved copy of /api/slos instead' },
   json: { type: 'boolean', help: 'print JSON instead of a table' },
+  'token-file': {
+    type: 'string',
+    value: 'FILE',
+    help: "the collector's bearer token, on the first line of FILE (default BURNRATE_TOKEN)",
+  },
 } as const;
+
+/** The bearer token a client command sends: `--token`, `--token-file`, else `BURNRATE_TOKEN`. */
+const clientToken = (values: Record<string, unknown>): string | undefined =>
+  resolveToken({ token: str(values.token), tokenFile: str(values['token-file']) });
 
 const SCRAPE_INTERVAL_FLAG = {
   type: 'string',
@@ -261,7 +271,12 @@ not exist or is not writable, or a port in use; 2 on a bad flag.`,
       "Shows each SLO's own burn-rate windows.\nExit: 0; 1 when the collector does not answer or the file is missing.",
     run: ({ values }, io) =>
       statusCommand(
-        { url: str(values.url), input: str(values.input), json: values.json === true },
+        {
+          url: str(values.url),
+          input: str(values.input),
+          token: clientToken(values),
+          json: values.json === true,
+        },
         io
       ),
   },
@@ -277,6 +292,7 @@ not exist or is not writable, or a port in use; 2 on a bad flag.`,
         help: `a collector (its base URL or its /api/slos; default ${DEFAULT_STATUS_URL})`,
       },
       json: { type: 'boolean', help: 'print the explanation as JSON' },
+      'token-file': SOURCE_FLAGS['token-file'],
     },
     details: `Asks the collector's GET /api/slos/NAME/explain: status, burn per window, since
 when it burns, the top offenders (route, status code, failure reason,
@@ -289,7 +305,12 @@ Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
     run: ({ values, positionals }, io) => {
       if (positionals[0] === undefined) throw new UsageError('explain: give the SLO name');
       return explainCommand(
-        { name: positionals[0], url: str(values.url), json: values.json === true },
+        {
+          name: positionals[0],
+          url: str(values.url),
+          token: clientToken(values),
+          json: values.json === true,
+        },
         io
       );
     },
@@ -353,8 +374,9 @@ Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
       token: {
         type: 'string',
         value: 'TOKEN',
-        help: "the collector's bearer token (default BURNRATE_TOKEN)",
+        help: "the collector's bearer token (visible in ps: prefer --token-file or BURNRATE_TOKEN)",
       },
+      'token-file': SOURCE_FLAGS['token-file'],
     },
     details:
       'HTML is one self-contained file (inline style and SVG charts, no script): it can be mailed.\nA progress bar on a terminal while querying.\nExit: 0; 1 when a source does not answer or a file is missing; 2 on a bad flag.\nExample: burnrate report --period month --url http://127.0.0.1:4318 -o report.html',
@@ -371,6 +393,7 @@ Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
           out: str(values.out),
           format: str(values.format),
           token: str(values.token),
+          tokenFile: str(values['token-file']),
         },
         io
       ),
@@ -413,6 +436,7 @@ answer or an SLO is unknown; 2 on a bad flag.`,
         {
           url: str(values.url),
           input: str(values.input),
+          token: clientToken(values),
           slos: Array.isArray(values.slo) ? values.slo : [],
           allow: str(values.allow),
           minRemaining: str(values['min-remaining']),

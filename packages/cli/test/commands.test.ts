@@ -390,6 +390,85 @@ slos:
       }
     });
 
+    it('should send the bearer token of --token-file or BURNRATE_TOKEN to a collector that requires one', async () => {
+      const collector = await startCollector({
+        spec: DESIGN,
+        httpPort: 0,
+        grpcPort: false,
+        metricsPort: false,
+        logger: silentLogger,
+        token: 'cli-s3cret',
+      });
+      const saved = process.env.BURNRATE_TOKEN;
+      delete process.env.BURNRATE_TOKEN;
+      try {
+        const t = Date.now();
+        for (let i = 0; i < 40; i++)
+          collector.engine.record(http('GET /api/orders/:id', i < 2 ? 503 : 200, t));
+        const base = `http://127.0.0.1:${collector.httpPort}`;
+        const dir = tmp();
+        const good = path.join(dir, 'token');
+        writeFileSync(good, 'cli-s3cret\nsecond line ignored\n');
+        const wrong = path.join(dir, 'wrong');
+        writeFileSync(wrong, 'not-it\n');
+        const commands: string[][] = [
+          ['status', '--url', `${base}/api/slos`, '--json'],
+          ['gate', '--url', `${base}/api/slos`, '--allow', 'block', '--json'],
+          ['explain', 'checkout-availability', '--url', base, '--json'],
+          ['report', '--period', '7d', '--url', base, '--format', 'json'],
+        ];
+        for (const args of commands) {
+          const refused = capture();
+          assert.strictEqual(await main(args, refused), 1, `${args[0]} without a token`);
+          assert.match(
+            refused.stderr,
+            /HTTP 401 \(a bearer token is required: give --token-file FILE or set BURNRATE_TOKEN\)/,
+            args[0]
+          );
+          const wrongToken = capture();
+          assert.strictEqual(await main([...args, '--token-file', wrong], wrongToken), 1);
+          assert.match(wrongToken.stderr, /HTTP 401 \(the bearer token was refused\)/, args[0]);
+          const withFile = capture();
+          assert.strictEqual(await main([...args, '--token-file', good], withFile), 0, args[0]);
+          process.env.BURNRATE_TOKEN = 'cli-s3cret';
+          const withEnv = capture();
+          assert.strictEqual(await main(args, withEnv), 0, `${args[0]} with BURNRATE_TOKEN`);
+          delete process.env.BURNRATE_TOKEN;
+          assert.strictEqual(withEnv.stdout.length > 0, true);
+          if (args[0] === 'status') {
+            const slo = JSON.parse(withFile.stdout).slos[0];
+            assert.deepStrictEqual(
+              [slo.name, slo.eligible, slo.bad],
+              ['checkout-availability', 40, 2]
+            );
+          }
+          if (args[0] === 'explain') assert.strictEqual(JSON.parse(withEnv.stdout).top[0].bad, 2);
+        }
+        const both = capture();
+        assert.strictEqual(
+          await main(
+            ['report', '--period', '7d', '--url', base, '--token-file', good, '--token', 'x'],
+            both
+          ),
+          2
+        );
+        assert.match(both.stderr, /give one of --token and --token-file, not both/);
+        const missingFile = capture();
+        assert.strictEqual(
+          await main(
+            ['status', '--url', base, '--token-file', path.join(dir, 'none')],
+            missingFile
+          ),
+          2
+        );
+        assert.match(missingFile.stderr, /--token-file: cannot read .*none/);
+      } finally {
+        if (saved === undefined) delete process.env.BURNRATE_TOKEN;
+        else process.env.BURNRATE_TOKEN = saved;
+        await collector.close();
+      }
+    });
+
     it('should say where it failed when no collector answers', async () => {
       const io = capture();
       assert.strictEqual(await main(['status', '--url', 'http://127.0.0.1:9/api/slos'], io), 1);

@@ -13,13 +13,14 @@ import {
 } from 'node:net';
 import {
   DEFAULT_MAX_ATTRIBUTION_KEYS,
-  fineStepMs,
+  historyReadingIntervalMs,
   loadSpec,
   SloEngine,
   type SloSpec,
 } from '@burnrate/core';
 import { METRIC_SLO_BAD_EVENTS, METRIC_SLO_ELIGIBLE_EVENTS, SloMetrics } from '@burnrate/metrics';
 import { SloNotifier } from '@burnrate/notify';
+import { isLoopbackHost } from '@burnrate/status';
 import { Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -71,14 +72,6 @@ export const METRICS_PATH = '/metrics';
 /** `service.name` of the collector's own metrics resource. */
 export const COLLECTOR_SERVICE_NAME = 'burnrate-collector';
 
-/** Whether a bind address is loopback: 127.0.0.0/8, ::1, ::ffff:127.x.y.z or `localhost`. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
-
 function portOption(
   value: number | null | false | undefined,
   fallback: number,
@@ -105,13 +98,6 @@ function listen(server: NetServer, host: string, port: number, what: string): Pr
       resolve((server.address() as AddressInfo).port);
     });
   });
-}
-
-/** The finest history step of the spec's SLOs (1 s to 1 min): the history timer's interval. */
-function historyIntervalMs(spec: SloSpec): number {
-  let ms = 60_000;
-  for (const slo of spec.slos) ms = Math.min(ms, fineStepMs(slo.window.durationMs));
-  return ms;
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -404,7 +390,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     store !== undefined ? setInterval(() => void snapshotState(), snapshotIntervalMs) : undefined;
   timer?.unref();
   // the history takes a reading at every snapshot: one per finest history step at least
-  const historyTimer = setInterval(() => engine.snapshot(), historyIntervalMs(spec));
+  const historyTimer = setInterval(
+    () => engine.snapshot(),
+    historyReadingIntervalMs(spec.slos.map(s => s.window.durationMs))
+  );
   historyTimer.unref();
 
   notifier?.start();

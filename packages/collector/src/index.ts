@@ -29,12 +29,23 @@ export {
   RETRY_AFTER_SECONDS,
 } from './transport/http-receiver';
 export { TRACE_EXPORT_PATH, TRACE_SERVICE_DEFINITION } from './transport/grpc-receiver';
-export { slosResponse } from './transport/slos-api';
-export { StatusPage, SLO_PATH_PREFIX, HISTORY_SUFFIX } from './status/status-page';
-export type { StatusPageOptions } from './status/status-page';
-export { historyResponse } from './status/history-api';
-export type { HistoryResponse, HistoryColumns, HistoryTier } from './status/history-api';
-export type { SloReport, SlosResponse, SlosResponseExtras } from './transport/slos-api';
+// the status page and its JSON API live in @burnrate/status (shared with @burnrate/register)
+export {
+  slosResponse,
+  StatusPage,
+  SLO_PATH_PREFIX,
+  HISTORY_SUFFIX,
+  historyResponse,
+} from '@burnrate/status';
+export type {
+  StatusPageOptions,
+  HistoryResponse,
+  HistoryColumns,
+  HistoryTier,
+  SloReport,
+  SlosResponse,
+  SlosResponseExtras,
+} from '@burnrate/status';
 export { StateStore, STATE_FILE_FORMAT, STATE_FILE_VERSION } from './state/state-store';
 export type { StateFile, RestoreOutcome } from './state/state-store';
 export {

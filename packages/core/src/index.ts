@@ -137,6 +137,7 @@ export { parseInstant } from './spec/check-corrections';
 export {
   SloHistory,
   fineStepMs,
+  historyReadingIntervalMs,
   coarseStepMs,
   FINE_POINTS,
   COARSE_MAX_POINTS,

@@ -19,8 +19,10 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { notificationSettingsFromEnv, type NotificationSettings } from '@burnrate/notify';
 import { SloSpanProcessor } from '@burnrate/otel';
+import { startStatusServer, type RunningStatusServer } from '@burnrate/status';
 import { appRequire, registerInstrumentations } from './instrumentations';
 import { samplerFromEnv } from './sampler-from-env';
+import { statusPageFromEnv, type StatusPageSettings } from './status-from-env';
 
 /** What the `register` entry starts, read from the environment by {@link readRegisterConfig}. */
 export interface RegisterConfig {
@@ -58,6 +60,12 @@ export interface RegisterConfig {
    * of `@burnrate/notify`). @default {} (none)
    */
   notifications: NotificationSettings;
+  /**
+   * The status page and `/api/slos` on a port of their own, from
+   * `BURNRATE_STATUS_PORT`, `BURNRATE_STATUS_HOST` (default 127.0.0.1) and
+   * `BURNRATE_TOKEN` / `BURNRATE_TOKEN_FILE`. @default undefined (not served)
+   */
+  statusPage?: StatusPageSettings;
 }
 
 /** Handle on what {@link startBurnrate} started. */
@@ -66,6 +74,11 @@ export interface BurnrateHandle {
   readonly processor: SloSpanProcessor;
   /** One line: the SLOs, where the metrics go, the instrumentations, what is counted. */
   readonly summary: string;
+  /**
+   * The status page server once it listens; undefined when not asked for
+   * (`BURNRATE_STATUS_PORT` unset) or when it could not listen (said on stderr).
+   */
+  readonly statusPage: Promise<RunningStatusServer | undefined>;
   /** Flushes and shuts the SDK down, at most `timeoutMs` (default 5000). Runs once. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
@@ -154,6 +167,7 @@ export function readRegisterConfig(
   const notifications = notificationSettingsFromEnv(env, (name, message) =>
     problems.push(`${name}: ${message}`)
   );
+  const statusPage = statusPageFromEnv(env, problems);
   if (problems.length > 0)
     throw new Error(`invalid burnrate environment:\n  ${problems.join('\n  ')}`);
   return {
@@ -171,6 +185,7 @@ export function readRegisterConfig(
     sampler,
     countsAll,
     notifications,
+    ...(statusPage !== undefined ? { statusPage } : {}),
   };
 }
 
@@ -240,16 +255,16 @@ function traceProcessors(config: RegisterConfig): SpanProcessor[] {
 
 /**
  * The instrumentations of {@link registerInstrumentations}, resolved from the
- * application (`process.argv[1]`); requests to the Prometheus endpoint are not
- * traced: the scrapes are not the app's traffic and must not count in its SLOs.
+ * application (`process.argv[1]`); requests to burnrate's own ports (the
+ * Prometheus endpoint, the status page: `ownPorts`) are not traced: they are
+ * not the app's traffic and must not count in its SLOs.
  */
 function instrumentations(
-  config: RegisterConfig,
-  cwd: string
+  cwd: string,
+  ownPorts: ReadonlySet<number>
 ): { instrumentations: unknown[]; names: string[] } {
-  const scrapePort = config.metricsExporters.includes('prometheus') ? config.prometheusPort : -1;
   const http: HttpInstrumentationConfig = {
-    ignoreIncomingRequestHook: req => req.socket?.localPort === scrapePort,
+    ignoreIncomingRequestHook: req => ownPorts.has(req.socket?.localPort ?? -1),
   };
   return registerInstrumentations(http, appRequire(process.argv[1], cwd));
 }
@@ -265,6 +280,41 @@ function startPrometheus(config: RegisterConfig, readers: MetricReader[]): void 
         `burnrate: cannot serve Prometheus metrics on ${where}: ${why}; set OTEL_EXPORTER_PROMETHEUS_PORT to a free port (or OTEL_METRICS_EXPORTER=otlp or none); the app runs on without /metrics\n`
       );
     });
+  }
+}
+
+/**
+ * Starts the status page server of `config.statusPage`; a port in use is one
+ * line on stderr naming the variable, and the app runs on. Its port joins
+ * `ownPorts` once bound.
+ */
+async function startStatusPage(
+  config: RegisterConfig,
+  processor: SloSpanProcessor,
+  ownPorts: Set<number>
+): Promise<RunningStatusServer | undefined> {
+  const s = config.statusPage;
+  if (s === undefined) return undefined;
+  try {
+    const server = await startStatusServer({
+      engine: processor.engine,
+      host: s.host,
+      port: s.port,
+      ...(s.token !== undefined ? { token: s.token } : {}),
+    });
+    ownPorts.add(server.port);
+    if (server.exposed)
+      process.stderr.write(
+        `burnrate: the status page listens on ${s.host}, not only on loopback, and no bearer token is set (BURNRATE_TOKEN or BURNRATE_TOKEN_FILE): anyone who reaches it reads /api/slos\n`
+      );
+    return server;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err?.code === 'EADDRINUSE' ? 'the port is in use' : (err?.message ?? String(e));
+    process.stderr.write(
+      `burnrate: cannot serve the status page on ${s.host}:${s.port}: ${why}; set BURNRATE_STATUS_PORT to a free port; the app runs on without it\n`
+    );
+    return undefined;
   }
 }
 
@@ -302,7 +352,11 @@ export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd(
         : undefined,
   });
   const readers = metricReaders(config);
-  const loaded = instrumentations(config, cwd);
+  const ownPorts = new Set<number>();
+  if (config.metricsExporters.includes('prometheus')) ownPorts.add(config.prometheusPort);
+  if (config.statusPage !== undefined && config.statusPage.port !== 0)
+    ownPorts.add(config.statusPage.port);
+  const loaded = instrumentations(cwd, ownPorts);
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
     spanProcessors: [processor, ...traceProcessors(config)],
@@ -312,6 +366,7 @@ export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd(
   });
   sdk.start();
   startPrometheus(config, readers);
+  const statusPage = startStatusPage(config, processor, ownPorts);
   const slos = processor.engine.spec.slos.map(s => s.name);
   const summary = [
     `${slos.length} SLO${slos.length === 1 ? '' : 's'} (${slos.join(', ')}) from ${config.specPath}`,
@@ -324,6 +379,15 @@ export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd(
               : m
           )
           .join(', ')}`,
+    ...(config.statusPage !== undefined
+      ? [
+          `status page: ${
+            config.statusPage.port === 0
+              ? `${config.statusPage.host}, any free port`
+              : `http://${config.statusPage.host.includes(':') ? `[${config.statusPage.host}]` : config.statusPage.host}:${config.statusPage.port}/`
+          }${config.statusPage.token !== undefined ? ' (bearer token set)' : ''}`,
+        ]
+      : []),
     `instrumentations: ${loaded.names.join(', ') || 'none'}`,
     config.countsAll === false
       ? 'counting sampled spans only'
@@ -334,20 +398,24 @@ export function startBurnrate(config: RegisterConfig, cwd: string = process.cwd(
     sdk,
     processor,
     summary,
+    statusPage,
     shutdown(timeoutMs = 5_000): Promise<void> {
       done ??= new Promise<void>(resolvePromise => {
         const timer = setTimeout(resolvePromise, timeoutMs);
         timer.unref();
-        flushThenShutdown(sdk, readers).then(
-          () => {
-            clearTimeout(timer);
-            resolvePromise();
-          },
-          () => {
-            clearTimeout(timer);
-            resolvePromise();
-          }
-        );
+        statusPage
+          .then(s => s?.close())
+          .then(() => flushThenShutdown(sdk, readers))
+          .then(
+            () => {
+              clearTimeout(timer);
+              resolvePromise();
+            },
+            () => {
+              clearTimeout(timer);
+              resolvePromise();
+            }
+          );
       });
       return done;
     },

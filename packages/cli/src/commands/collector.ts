@@ -1,12 +1,4 @@
-import {
-  accessSync,
-  closeSync,
-  constants,
-  openSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-} from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseBytes, parseDuration } from '@burnrate/core';
 import { parseHeaders, type WebhookFormat } from '@burnrate/notify';
@@ -16,6 +8,7 @@ import {
   stderrLogger,
   type CollectorFlags,
 } from '@burnrate/collector';
+import { resolveToken } from '../api-client';
 import { CliError, EXIT_OK, UsageError, type CliIo } from '../io';
 import { loadSpecFile } from '../spec-file';
 
@@ -129,7 +122,7 @@ export async function collectorCommand(
     grpcPort: port('grpc-port', options.grpcPort),
     metricsPort: port('metrics-port', options.metricsPort),
     stateFile: options.stateFile,
-    token: options.token ?? tokenFromFile(options.tokenFile) ?? process.env.BURNRATE_TOKEN,
+    token: resolveToken({ token: options.token, tokenFile: options.tokenFile }),
   };
   if (options.snapshotInterval !== undefined) {
     const ms = parseDuration(options.snapshotInterval);
@@ -241,18 +234,4 @@ export function notificationFlags(options: CollectorCommandOptions): CollectorFl
     flags.alertEvaluationIntervalMs = ms;
   }
   return flags;
-}
-
-/** The token of `--token-file` (its first line, trimmed); undefined without the flag. */
-function tokenFromFile(file: string | undefined): string | undefined {
-  if (file === undefined) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--token-file: cannot read ${file}: ${(e as Error).message}`);
-  }
-  const token = text.split(/\r?\n/)[0].trim();
-  if (token === '') throw new UsageError(`--token-file: ${file} holds no token on its first line`);
-  return token;
 }

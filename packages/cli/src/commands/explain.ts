@@ -1,4 +1,5 @@
 import { suggest, type Explanation, type Offender } from '@burnrate/core';
+import { apiGet, failure } from '../api-client';
 import { CliError, toJson, type CliIo } from '../io';
 import { DEFAULT_STATUS_URL } from './status';
 
@@ -7,6 +8,8 @@ export interface ExplainOptions {
   name: string;
   /** A collector: its base URL, its `/api/slos`, or the explain URL itself. */
   url?: string;
+  /** Bearer token sent to the collector (`--token-file` or `BURNRATE_TOKEN`). @default none */
+  token?: string;
   json: boolean;
 }
 
@@ -30,15 +33,6 @@ export function offenderText(o: Offender | undefined): string {
   return `${parts.join(' ')}${why ? ` (${why})` : ''} ${Math.round(o.share * 100)}%`;
 }
 
-async function get(url: string): Promise<Response> {
-  try {
-    return await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  } catch (e) {
-    const cause = (e as { cause?: Error }).cause;
-    throw new CliError(`${url}: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`);
-  }
-}
-
 /**
  * `burnrate explain NAME [--url URL] [--json]`: what burns an SLO's budget, from
  * a collector's `GET /api/slos/NAME/explain` — the plain-English summary, or
@@ -46,13 +40,15 @@ async function get(url: string): Promise<Response> {
  */
 export async function explainCommand(options: ExplainOptions, io: CliIo): Promise<number> {
   const url = explainUrl(options.url, options.name);
-  const res = await get(url);
+  const res = await apiGet(url, options.token);
   if (res.status === 404) {
     // name the SLOs there are, with the closest one
     const list = url.replace(/\/[^/]*\/explain$/, '');
     let names: string[] = [];
     try {
-      const doc = (await (await get(list)).json()) as { slos?: Array<{ name: string }> };
+      const doc = (await (await apiGet(list, options.token)).json()) as {
+        slos?: Array<{ name: string }>;
+      };
       names = (doc.slos ?? []).map(s => s.name);
     } catch {
       names = [];
@@ -63,7 +59,7 @@ export async function explainCommand(options: ExplainOptions, io: CliIo): Promis
         (hint ? ` (did you mean ${JSON.stringify(hint)}?)` : '')
     );
   }
-  if (!res.ok) throw new CliError(`${url}: HTTP ${res.status}`);
+  if (!res.ok) throw failure(url, res, options.token);
   let e: Explanation;
   try {
     e = (await res.json()) as Explanation;

@@ -7,6 +7,7 @@ import {
   type PeriodSeries,
   type SloSpec,
 } from '@burnrate/core';
+import { resolveToken } from '../api-client';
 import { CliError, toJson, UsageError, type CliIo } from '../io';
 import { renderHtml, renderMarkdown, type ReportDocument } from '../report/render';
 import { collectorSeries, prometheusSeries, replaySeries, type Progress } from '../report/sources';
@@ -24,6 +25,8 @@ export interface ReportOptions {
   out: string | undefined;
   format: string | undefined;
   token: string | undefined;
+  /** `--token-file FILE`: the collector's bearer token on its first line. */
+  tokenFile?: string;
 }
 
 const FORMATS = ['markdown', 'html', 'json'];
@@ -112,7 +115,7 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
     source = `Prometheus ${options.prometheus}`;
     thresholdsOf = fromSpec;
   } else {
-    const token = options.token ?? process.env.BURNRATE_TOKEN;
+    const token = resolveToken({ token: options.token, tokenFile: options.tokenFile });
     const got = await collectorSeries(options.url!, token, progressBar(io, 'SLOs'));
     series =
       options.slo === undefined ? got.series : got.series.filter(s => s.name === options.slo);

@@ -7,7 +7,8 @@ import {
   type ReleaseDecision,
   type SloStatus,
 } from '@burnrate/core';
-import type { SloReport, SlosResponse } from '@burnrate/collector';
+import type { SloReport, SlosResponse } from '@burnrate/status';
+import { apiGet, failure } from '../api-client';
 import { CliError, percent, table, toJson, UsageError, type CliIo } from '../io';
 import { readInput } from '../spec-file';
 import { offenderText } from './explain';
@@ -16,6 +17,8 @@ import { offenderText } from './explain';
 export interface SourceOptions {
   url?: string;
   input?: string;
+  /** Bearer token sent to the URL (`--token-file` or `BURNRATE_TOKEN`). @default none */
+  token?: string;
 }
 
 /** Default `/api/slos` of a collector on this machine. */
@@ -30,15 +33,8 @@ export async function readSlos(source: SourceOptions): Promise<SlosResponse> {
     text = readInput(source.input);
   } else {
     where = source.url ?? DEFAULT_STATUS_URL;
-    let res: Response;
-    try {
-      res = await fetch(where, { signal: AbortSignal.timeout(10_000) });
-    } catch (e) {
-      throw new CliError(
-        `${where}: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`
-      );
-    }
-    if (!res.ok) throw new CliError(`${where}: HTTP ${res.status}`);
+    const res = await apiGet(where, source.token);
+    if (!res.ok) throw failure(where, res, source.token);
     text = await res.text();
   }
   let doc: SlosResponse;

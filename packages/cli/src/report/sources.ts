@@ -12,7 +12,7 @@ import {
   type SloDefinition,
   type SloSpec,
 } from '@burnrate/core';
-import type { HistoryColumns, HistoryResponse, SlosResponse } from '@burnrate/collector';
+import type { HistoryColumns, HistoryResponse, SlosResponse } from '@burnrate/status';
 import {
   LABEL_SLO_NAME,
   LABEL_SLO_OUTCOME,
@@ -21,26 +21,15 @@ import {
   RECORD_BUDGET_REMAINING,
   RECORD_BURN_RATE,
 } from '@burnrate/rules';
+import { apiGet, failure } from '../api-client';
 import { CliError } from '../io';
 
 /** Called after each query: done of total. */
 export type Progress = (done: number, total: number) => void;
 
 async function getJson(url: string, token: string | undefined): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      headers: token !== undefined ? { authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.timeout(60_000),
-    });
-  } catch (e) {
-    const cause = (e as { cause?: Error }).cause;
-    throw new CliError(`${url}: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`);
-  }
-  if (!res.ok)
-    throw new CliError(
-      `${url}: HTTP ${res.status}${res.status === 401 ? ' (set --token or BURNRATE_TOKEN)' : ''}`
-    );
+  const res = await apiGet(url, token, 60_000);
+  if (!res.ok) throw failure(url, res, token);
   try {
     return await res.json();
   } catch (e) {

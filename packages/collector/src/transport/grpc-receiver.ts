@@ -6,7 +6,7 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { bearerTokenMatches } from './auth';
+import { bearerTokenMatches } from '@burnrate/status';
 import { encodeExportResponseProto } from './otlp-response';
 import type { ReceiverContext } from './receiver-context';
 

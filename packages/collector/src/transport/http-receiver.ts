@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bearerTokenMatches } from './auth';
+import { bearerTokenMatches, SLOS_PATH, StatusPage } from '@burnrate/status';
 import { readBody } from './body-reader';
 import { JsonBoundsChecker } from '../otlp/json-limits';
 import {
@@ -10,7 +10,6 @@ import {
   RpcCode,
 } from './otlp-response';
 import type { ReceiverContext } from './receiver-context';
-import { SLOS_PATH, StatusPage } from '../status/status-page';
 
 export { SLOS_PATH };
 

@@ -23,6 +23,16 @@ export function fineStepMs(windowMs: number): number {
 }
 
 /**
+ * How often a history should take a reading so that every fine step of these
+ * SLO windows gets one: the finest of their fine steps (1 s to 1 min).
+ */
+export function historyReadingIntervalMs(windowsMs: Iterable<number>): number {
+  let ms = MINUTE_MS;
+  for (const w of windowsMs) ms = Math.min(ms, fineStepMs(w));
+  return ms;
+}
+
+/**
  * Step of the coarse ring: the smallest of 1 s … 1 d (in 1-2-5 and clock steps)
  * that is no finer than the fine step and spans the window in at most
  * {@link COARSE_MAX_POINTS} points (7 d: 5 min, 28 d and 30 d: 30 min, 90 d: 2 h).

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { explainSlo, type Explanation, type SloEngine, type SloSnapshot } from '@burnrate/core';
-import { bearerTokenMatches } from '../transport/auth';
-import { slosResponse, toJson } from '../transport/slos-api';
+import { bearerTokenMatches } from './auth';
 import { historyResponse } from './history-api';
+import { slosResponse, toJson } from './slos-api';
 
 /** Every SLO's numbers as JSON. */
 export const SLOS_PATH = '/api/slos';
@@ -28,7 +28,7 @@ interface Asset {
   readonly body: Buffer;
 }
 
-const STATIC_DIR = resolve(__dirname, '../../../static');
+const STATIC_DIR = resolve(__dirname, '../../static');
 
 /**
  * Headers of every page answer: nothing may load from another host
