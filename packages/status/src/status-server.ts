@@ -103,9 +103,7 @@ export async function startStatusServer(
       ? undefined
       : setInterval(
           () => options.engine.snapshot(),
-          historyReadingIntervalMs(
-            options.engine.states.map(s => s.slo.definition.window.durationMs)
-          )
+          historyReadingIntervalMs(options.engine.spec.slos.map(s => s.window.durationMs))
         );
   timer?.unref();
   const bound = (server.address() as AddressInfo).port;
