@@ -38,6 +38,7 @@ export function buildNotice(
       remaining: snapshot.remaining,
       timeToExhaustionSeconds: tte,
       topOffender: topOffender(offenders),
+      ...(snapshot.group !== undefined ? { group: snapshot.group } : {}),
     }),
     startsAtMs,
     endsAtMs,

@@ -1,10 +1,11 @@
 import {
+  groupLabelName,
   errorBudgetFraction,
   type AlertTier,
   type SloDefinition,
   exhaustionWindow,
 } from '@burnrate/core';
-import { formatNumber, matchers, promDuration } from './promql';
+import { formatNumber, groupLabels, matchers, promDuration } from './promql';
 import {
   LABEL_SLO_NAME,
   METRIC_SLO_BAD_EVENTS_TOTAL,
@@ -15,8 +16,30 @@ import {
 } from './semconv';
 
 /** A Go-template block that runs an instant query and prints its first value through `fn`. */
-function queried(expr: string, fn: string): string {
-  return `{{ with query \`${expr}\` }}{{ . | first | value | ${fn} }}{{ end }}`;
+function queried(expr: string, fn: string, args = ''): string {
+  return `{{ with ${queryOf(expr, args)} }}{{ . | first | value | ${fn} }}{{ end }}`;
+}
+
+/**
+ * A template's `query` call: the expression as a raw string, or for a grouped
+ * SLO built by `printf` from the alert's group labels (`args`:
+ * `$labels.http_route …`, which the expression names as `%[1]s …`).
+ */
+function queryOf(expr: string, args: string): string {
+  return args === '' ? `query \`${expr}\`` : `printf \`${expr}\` ${args} | query`;
+}
+
+/**
+ * A grouped SLO's label matchers for a template query (`http_route="%[1]s"`)
+ * and the `printf` arguments that fill them from the alert's labels; both
+ * empty for an ungrouped SLO.
+ */
+function groupTemplate(slo: SloDefinition): { match: Record<string, string>; args: string } {
+  const labels = groupLabels(slo);
+  return {
+    match: Object.fromEntries(labels.map((l, i) => [l, `%[${i + 1}]s`])),
+    args: labels.map(l => `$labels.${l}`).join(' '),
+  };
 }
 
 /**
@@ -35,6 +58,8 @@ export interface TierAlertValues {
    * first offender): printed as the `top_offender` annotation, left out when absent.
    */
   readonly topOffender?: TopOffender | null;
+  /** The group's values by `groupBy` attribute (a group of a grouped SLO). */
+  readonly group?: Readonly<Record<string, string>>;
 }
 
 /** What the `top_offender` annotation names. */
@@ -66,8 +91,12 @@ const OFFENDER_LABELS = [
  * reason, version) series of `slo_bad_events_total` with the largest share of
  * the SLO's bad events, summed across replicas.
  */
-export function topOffenderQuery(sloName: string, range: string): string {
-  const sel = `${METRIC_SLO_BAD_EVENTS_TOTAL}${matchers({ [LABEL_SLO_NAME]: sloName })}`;
+export function topOffenderQuery(
+  sloName: string,
+  range: string,
+  group: Readonly<Record<string, string>> = {}
+): string {
+  const sel = `${METRIC_SLO_BAD_EVENTS_TOTAL}${matchers({ [LABEL_SLO_NAME]: sloName, ...group })}`;
   return (
     `topk(1, sum by (${OFFENDER_LABELS.join(', ')}) (increase(${sel}[${range}]))` +
     ` / scalar(sum(increase(${sel}[${range}]))))`
@@ -87,9 +116,13 @@ export function topOffenderText(o: TopOffender | null): string {
 }
 
 /** The Go template printing {@link topOffenderText} from {@link topOffenderQuery}. */
-function topOffenderTemplate(sloName: string, range: string): string {
+function topOffenderTemplate(
+  sloName: string,
+  range: string,
+  group: { match: Record<string, string>; args: string }
+): string {
   return (
-    `{{ with query \`${topOffenderQuery(sloName, range)}\` }}{{ range . }}` +
+    `{{ with ${queryOf(topOffenderQuery(sloName, range, group.match), group.args)} }}{{ range . }}` +
     `{{ with .Labels.http_request_method }}{{ . }} {{ end }}{{ .Labels.http_route }}` +
     `{{ with .Labels.http_response_status_code }} {{ . }}{{ end }}` +
     `{{ with .Labels.rpc_grpc_status_code }} gRPC {{ . }}{{ end }}` +
@@ -143,6 +176,17 @@ export function describeWindow(slo: SloDefinition): string {
 }
 
 /** The percent form of a ratio for reading, 4 significant digits: 0.02 → `2%`, 1/36 → `2.778%`. */
+/**
+ * A group as the rules' summary prints it (` (http_route=/a)`, labels as
+ * Prometheus names them; an empty value prints empty, as `$labels` would).
+ */
+function valuesGroupText(group: Readonly<Record<string, string>> | undefined): string {
+  if (group === undefined) return '';
+  return ` (${Object.entries(group)
+    .map(([k, v]) => `${groupLabelName(k)}=${v}`)
+    .join(', ')})`;
+}
+
 function percent(ratio: number): string {
   return `${Number((ratio * 100).toPrecision(4))}%`;
 }
@@ -169,8 +213,9 @@ export function tierAnnotations(
   const short = promDuration(tier.shortWindowMs);
   const windowText = promDuration(slo.window.durationMs);
   const threshold = formatNumber(tier.burnRate);
+  const group = groupTemplate(slo);
   const sel = (record: string, extra: Record<string, string> = {}) =>
-    `${record}${matchers({ [LABEL_SLO_NAME]: name, ...extra })}`;
+    `${record}${matchers({ [LABEL_SLO_NAME]: name, ...group.match, ...extra })}`;
   const consumedNow = `${sel(RECORD_BURN_RATE, { [LABEL_SLO_WINDOW]: long })} * ${formatNumber(
     tier.longWindowMs / slo.window.durationMs
   )}`;
@@ -180,19 +225,27 @@ export function tierAnnotations(
   const consumedText =
     values !== undefined
       ? humanizePercentage((values.longBurnRate * tier.longWindowMs) / slo.window.durationMs)
-      : queried(consumedNow, 'humanizePercentage');
+      : queried(consumedNow, 'humanizePercentage', group.args);
   const remainingText =
     values !== undefined
       ? humanizePercentage(values.remaining)
-      : queried(sel(RECORD_BUDGET_REMAINING), 'humanizePercentage');
+      : queried(sel(RECORD_BUDGET_REMAINING), 'humanizePercentage', group.args);
   const exhaustedText =
     values !== undefined
       ? humanizeSeconds(values.timeToExhaustionSeconds)
-      : queried(sel(RECORD_TIME_TO_EXHAUSTION), 'humanizeDuration');
+      : queried(sel(RECORD_TIME_TO_EXHAUSTION), 'humanizeDuration', group.args);
+  const groupText =
+    values !== undefined
+      ? valuesGroupText(values.group)
+      : groupLabels(slo).length === 0
+        ? ''
+        : ` (${groupLabels(slo)
+            .map(l => `${l}={{ $labels.${l} }}`)
+            .join(', ')})`;
   const annotations: Record<string, string> = {
-    summary: `SLO ${name} is burning its error budget ${value}x too fast (${tier.severity}: ${long}/${short} at ${threshold}x)`,
+    summary: `SLO ${name}${groupText} is burning its error budget ${value}x too fast (${tier.severity}: ${long}/${short} at ${threshold}x)`,
     description:
-      `${name} (objective ${percent(slo.target)} good, ${describeWindow(slo)}, error budget ${percent(errorBudgetFraction(slo.target))}) ` +
+      `${name}${groupText} (objective ${percent(slo.target)} good, ${describeWindow(slo)}, error budget ${percent(errorBudgetFraction(slo.target))}) ` +
       `burned its error budget at ${value}x the sustainable rate over the last ${long}, ` +
       `and at least ${threshold}x over the last ${short}. ` +
       `At ${threshold}x a ${long} window consumes ${percent(tier.budgetConsumed)} of the ${windowText} budget; ` +
@@ -200,7 +253,7 @@ export function tierAnnotations(
       `Budget remaining: ${remainingText}; ` +
       `at the ${hour} burn rate it is exhausted in ${exhaustedText}.`,
   };
-  if (values === undefined) annotations.top_offender = topOffenderTemplate(name, long);
+  if (values === undefined) annotations.top_offender = topOffenderTemplate(name, long, group);
   else if (values.topOffender !== undefined)
     annotations.top_offender = topOffenderText(values.topOffender);
   if (slo.alerting.runbook !== undefined) annotations.runbook_url = slo.alerting.runbook;

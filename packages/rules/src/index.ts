@@ -10,6 +10,7 @@ export {
   SLICES_GROUP_SUFFIX,
   NO_DATA_RANGE_MS,
 } from './rule-groups';
+export { groupLabels } from './promql';
 export {
   tierAnnotations,
   humanizePercentage,

@@ -1,4 +1,9 @@
-import { formatDuration, THRESHOLD_RELATIVE_EPSILON } from '@burnrate/core';
+import {
+  formatDuration,
+  groupLabelName,
+  THRESHOLD_RELATIVE_EPSILON,
+  type SloDefinition,
+} from '@burnrate/core';
 import { LABEL_SLO_NAME, LABEL_SLO_OUTCOME, METRIC_SLO_EVENTS_TOTAL } from './semconv';
 
 /**
@@ -49,11 +54,34 @@ export function matchers(labels: Readonly<Record<string, string>>): string {
  *   yields 0 — exactly core's "no events: burn rate 0". No epsilon, so a small
  *   real rate is never distorted (a `clamp_min(…, 1e-x)` would be for a 90 d
  *   window with one event: 1/7776000 per second).
+ *
+ * With `by` (a grouped SLO's labels, `http_route`), one ratio per group:
+ *
+ *   (sum by (g) (rate(bad[w])) or 0 * sum by (g) (rate(eligible[w])))
+ *   / (sum by (g) (rate(eligible[w])) > 0) or 0 * sum by (g) (rate(eligible[w]))
+ *
+ * where `0 * eligible` plays `vector(0)`'s part for each group that has
+ * series (a group without any series has no ratio: it does not exist yet).
  */
-export function errorRatioExpr(sloName: string, windowMs: number): string {
+export function errorRatioExpr(
+  sloName: string,
+  windowMs: number,
+  by: readonly string[] = []
+): string {
   const w = promDuration(windowMs);
   const eligible = eligibleMatchers(sloName);
   const bad = matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'bad' });
+  if (by.length > 0) {
+    // per group: `or vector(0)` would add a label-less element; `0 * eligible` is a
+    // zero for each group that has eligible series instead
+    const sumBy = `sum by (${by.join(', ')})`;
+    const allEvents = `${sumBy} (rate(${METRIC_SLO_EVENTS_TOTAL}${eligible}[${w}]))`;
+    return (
+      `(${sumBy} (rate(${METRIC_SLO_EVENTS_TOTAL}${bad}[${w}])) or 0 * ${allEvents})\n` +
+      `/\n(${allEvents} > 0)\n` +
+      `or 0 * ${allEvents}`
+    );
+  }
   return (
     `(sum(rate(${METRIC_SLO_EVENTS_TOTAL}${bad}[${w}])) or vector(0))\n` +
     `/\n(sum(rate(${METRIC_SLO_EVENTS_TOTAL}${eligible}[${w}])) > 0)\n` +
@@ -77,13 +105,27 @@ export function reachesThresholdExpr(lhs: string, threshold: number): string {
  *
  *   ((sum(rate(good[s])) or vector(0)) / (sum(rate(eligible[s])) > 0) < bool target) or vector(0)
  */
-export function badSliceExpr(sloName: string, sliceMs: number, sliceTarget: number): string {
+export function badSliceExpr(
+  sloName: string,
+  sliceMs: number,
+  sliceTarget: number,
+  by: readonly string[] = []
+): string {
   const s = promDuration(sliceMs);
   const eligible = matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'good|bad' }).replace(
     `${LABEL_SLO_OUTCOME}=`,
     `${LABEL_SLO_OUTCOME}=~`
   );
   const good = matchers({ [LABEL_SLO_NAME]: sloName, [LABEL_SLO_OUTCOME]: 'good' });
+  if (by.length > 0) {
+    const sumBy = `sum by (${by.join(', ')})`;
+    const allEvents = `${sumBy} (rate(${METRIC_SLO_EVENTS_TOTAL}${eligible}[${s}]))`;
+    return (
+      `(\n  (${sumBy} (rate(${METRIC_SLO_EVENTS_TOTAL}${good}[${s}])) or 0 * ${allEvents})\n` +
+      `  /\n  (${allEvents} > 0)\n` +
+      `  < bool ${formatNumber(sliceTarget)}\n)\nor 0 * ${allEvents}`
+    );
+  }
   return (
     `(\n  (sum(rate(${METRIC_SLO_EVENTS_TOTAL}${good}[${s}])) or vector(0))\n` +
     `  /\n  (sum(rate(${METRIC_SLO_EVENTS_TOTAL}${eligible}[${s}])) > 0)\n` +
@@ -102,9 +144,15 @@ export function sliceErrorRatioExpr(
   sloName: string,
   badSliceRecord: string,
   sliceMs: number,
-  windowMs: number
+  windowMs: number,
+  by: readonly string[] = []
 ): string {
   const range = promDuration(Math.max(sliceMs / 2, windowMs - sliceMs / 2));
+  if (by.length > 0)
+    return (
+      `sum by (${by.join(', ')}) (sum_over_time(${badSliceRecord}${matchers({ [LABEL_SLO_NAME]: sloName })}[${range}]))\n` +
+      `/ ${formatNumber(windowMs / sliceMs)}`
+    );
   return (
     `sum(sum_over_time(${badSliceRecord}${matchers({ [LABEL_SLO_NAME]: sloName })}[${range}]))\n` +
     `/ ${formatNumber(windowMs / sliceMs)}\nor vector(0)`
@@ -123,7 +171,24 @@ export function eligibleMatchers(sloName: string): string {
  * Eligible events of one SLO over `window`, summed across replicas (label-less):
  * `sum(increase(slo_events_total{…,slo_outcome=~"good|bad"}[w]))`; the
  * `alerting.minEvents` condition of the alerts and the `SloNoData` alert read it.
+ * With `by`, one sum per group (`sum by (http_route) (increase(…))`).
  */
-export function eligibleEventsExpr(sloName: string, windowMs: number): string {
+export function eligibleEventsExpr(
+  sloName: string,
+  windowMs: number,
+  by: readonly string[] = []
+): string {
+  if (by.length > 0)
+    return `sum by (${by.join(', ')}) (increase(${METRIC_SLO_EVENTS_TOTAL}${eligibleMatchers(sloName)}[${promDuration(windowMs)}]))`;
   return `sum(increase(${METRIC_SLO_EVENTS_TOTAL}${eligibleMatchers(sloName)}[${promDuration(windowMs)}]))`;
+}
+
+/**
+ * The Prometheus labels of a grouped SLO's `groupBy` attributes
+ * (`http.route` → `http_route`), as the exporter writes them; empty for an
+ * ungrouped SLO. Every rule of a grouped SLO aggregates `by` them, so that
+ * each group has its own error ratios, burn rates, budget and alerts.
+ */
+export function groupLabels(slo: SloDefinition): string[] {
+  return (slo.groupBy ?? []).map(groupLabelName);
 }

@@ -15,6 +15,7 @@ import {
   eligibleMatchers,
   errorRatioExpr,
   formatNumber,
+  groupLabels,
   matchers,
   promDuration,
   reachesThresholdExpr,
@@ -108,7 +109,7 @@ export function sliceRules(slo: SloDefinition): RecordingRule[] {
   return [
     {
       record: RECORD_TIMESLICE_BAD,
-      expr: badSliceExpr(slo.name, budgeting.sliceMs, budgeting.sliceTarget),
+      expr: badSliceExpr(slo.name, budgeting.sliceMs, budgeting.sliceTarget, groupLabels(slo)),
       labels: { ...slo.labels, [LABEL_SLO_NAME]: slo.name },
     },
   ];
@@ -121,6 +122,7 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
   const fraction = formatNumber(errorBudgetFraction(slo.target));
   const windowMs = slo.window.durationMs;
   const windows = recordedWindows(slo);
+  const by = groupLabels(slo);
   const rules: Array<RecordingRule | AlertingRule> = [];
   const select = (record: string, window?: number) =>
     `${record}${matchers(window === undefined ? { [LABEL_SLO_NAME]: name } : { [LABEL_SLO_NAME]: name, [LABEL_SLO_WINDOW]: promDuration(window) })}`;
@@ -131,8 +133,8 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
       record: RECORD_ERROR_RATIO,
       expr:
         slo.budgeting.method === 'timeslices'
-          ? sliceErrorRatioExpr(name, RECORD_TIMESLICE_BAD, slo.budgeting.sliceMs, w)
-          : errorRatioExpr(name, w),
+          ? sliceErrorRatioExpr(name, RECORD_TIMESLICE_BAD, slo.budgeting.sliceMs, w, by)
+          : errorRatioExpr(name, w, by),
       labels: { ...base, [LABEL_SLO_WINDOW]: promDuration(w) },
     });
   }
@@ -208,7 +210,7 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
     // alerting.minEvents: the long window must hold that many eligible events
     const enough =
       minEvents > 0
-        ? `\nand on ()\n${eligibleEventsExpr(name, tier.longWindowMs)} >= ${minEvents}`
+        ? `\nand on (${by.join(', ')})\n${eligibleEventsExpr(name, tier.longWindowMs, by)} >= ${minEvents}`
         : '';
     rules.push({
       alert: ALERT_BUDGET_BURN,
