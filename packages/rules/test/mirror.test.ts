@@ -5,6 +5,7 @@ import {
   SloEngine,
   type SloSnapshot,
   type SloSpec,
+  type SpanView,
 } from '@burnrate/core';
 import { stringify } from 'yaml';
 import {
@@ -253,6 +254,10 @@ interface MirrorRun {
  * window, SLI, remaining budget, time to exhaustion and the firing tiers, to 1e-9.
  * `restartAfter`: the process restarts after that step — its counters start again
  * from zero, the engine's windows come back from `exportState`/`importState`.
+ * `spanEndMs`: the step's events go through `engine.record` as one span each,
+ * received at the end of the step (the engine's clock) and ending at
+ * `spanEndMs(receivedAtMs)` (a client whose clock lags or leads); without it
+ * they are counted with `recordCounts` at the step's end.
  */
 function mirrorRun(options: {
   spec: SloSpec;
@@ -260,11 +265,19 @@ function mirrorRun(options: {
   steps: Step[];
   checkSteps: number[];
   restartAfter?: number;
+  spanEndMs?: (receivedAtMs: number) => number;
 }): MirrorRun {
-  const { spec, stepMs, steps } = options;
+  const { spec, stepMs, steps, spanEndMs } = options;
   const slo = spec.slos[0];
   const name = slo.name;
-  let engine = new SloEngine({ spec, resolutionMs: stepMs });
+  // the engine's times: from 0 as promtool's with recordCounts, from a real date with spans
+  const base = spanEndMs === undefined ? 0 : BASE_MS;
+  const clock = { t: base, now: () => clock.t };
+  const newEngine = () =>
+    spanEndMs === undefined
+      ? new SloEngine({ spec, resolutionMs: stepMs })
+      : new SloEngine({ spec, resolutionMs: stepMs, clock });
+  let engine = newEngine();
   const snaps = new Map<number, SloSnapshot>();
   const good: number[] = [0];
   const bad: number[] = [0];
@@ -272,17 +285,25 @@ function mirrorRun(options: {
   for (let i = 1; i <= steps.length; i++) {
     const s = steps[i - 1];
     if (options.restartAfter !== undefined && i === options.restartAfter + 1) {
-      const state = engine.exportState((i - 1) * stepMs);
-      engine = new SloEngine({ spec, resolutionMs: stepMs });
+      const state = engine.exportState(base + (i - 1) * stepMs);
+      engine = newEngine();
       engine.importState(JSON.parse(JSON.stringify(state)));
       restarted = true;
     }
-    engine.recordCounts(0, i * stepMs, s.good, s.bad, i * stepMs);
+    if (spanEndMs === undefined) engine.recordCounts(0, i * stepMs, s.good, s.bad, i * stepMs);
+    else {
+      clock.t = base + i * stepMs;
+      const end = spanEndMs(clock.t);
+      for (let k = 0; k < s.good; k++) engine.record(serverSpan(end, 200));
+      for (let k = 0; k < s.bad; k++) engine.record(serverSpan(end, 503));
+      const d = engine.dropped;
+      assert.strictEqual(d.too_old + d.future + d.invalid, 0, 'nothing dropped');
+    }
     // the new process exports its counters from zero: Prometheus sees a reset
     const from = restarted && i === options.restartAfter! + 1;
     good.push((from ? 0 : good[i - 1]) + s.good);
     bad.push((from ? 0 : bad[i - 1]) + s.bad);
-    if (options.checkSteps.includes(i)) snaps.set(i, engine.snapshot(i * stepMs)[0]);
+    if (options.checkSteps.includes(i)) snaps.set(i, engine.snapshot(base + i * stepMs)[0]);
   }
   // the sample values: a restart shows as the counters falling to the new process's count
   const values = (cum: number[]) => cum.join(' ');
@@ -360,6 +381,32 @@ function mirrorRun(options: {
   } finally {
     dir.cleanup();
   }
+}
+
+/** Where the engine's clock starts when spans are recorded (their end times must be > 0). */
+const BASE_MS = Date.UTC(2026, 0, 5);
+
+/** A server span of `GET /api/orders/:id` that ended at `endTimeMs` with an HTTP status. */
+function serverSpan(endTimeMs: number, status: number): SpanView {
+  return {
+    kind: 1,
+    name: 'GET /api/orders/:id',
+    endTimeMs,
+    durationMs: 20,
+    statusCode: status >= 500 ? 2 : 0,
+    serviceName: 'checkout',
+    serviceVersion: undefined,
+    traceId: undefined,
+    spanId: undefined,
+    attribute: (key: string) =>
+      key === 'http.response.status_code'
+        ? status
+        : key === 'http.request.method'
+          ? 'GET'
+          : key === 'http.route'
+            ? '/api/orders/:id'
+            : undefined,
+  };
 }
 
 describe('rules mirror @burnrate/core at the edges', () => {
@@ -534,6 +581,59 @@ ${alerting}`);
       const r = mirrorRun({ spec, stepMs: 60_000, steps, checkSteps });
       assert.strictEqual(r.status, 0, r.output);
       assert.ok(r.firingSeen >= 1, `firing: ${r.firingSeen}`);
+    });
+  });
+
+  describe('a lagging client', () => {
+    // 99.9 % over 28 d, 4 hours of 1-minute samples, 1,000 spans a minute, 1 bad
+    // (burn 1), then 20 minutes at 10 % bad from minute 120 (burn 100); the client's
+    // clock is 20 minutes behind: every span ends 20 minutes before burnrate gets it.
+    // Prometheus counts at receipt (counters go up when the spans arrive), and so does
+    // the engine: its 5-minute window sees the incident as it arrives, and it pages at
+    // the same minute as with an in-sync client.
+    const spec = parseSpec(`
+slos:
+  - name: lagging
+    objective: 99.9
+    window: 28d
+    sli: { good: { status: ok } }
+`);
+    const steps: Step[] = [];
+    for (let i = 1; i <= 240; i++) {
+      const bad = i > 120 && i <= 140 ? 100 : 1;
+      steps.push({ good: 1000 - bad, bad });
+    }
+    const LAG = 20 * 60_000;
+    const checkSteps = [60, 121, 125, 127, 128, 130, 140, 141, 150, 180, 240];
+
+    it('should agree with core when every span ends 20 minutes before it arrives', function () {
+      this.timeout(600_000);
+      const r = mirrorRun({ spec, stepMs: 60_000, steps, checkSteps, spanEndMs: t => t - LAG });
+      assert.strictEqual(r.status, 0, r.output);
+      assert.ok(r.firingSeen >= 1, `firing: ${r.firingSeen}`);
+    });
+
+    it('should page at the same minute as an in-sync client, as computed by hand', () => {
+      const firstPage = (lagMs: number): number => {
+        const clock = { t: BASE_MS, now: () => clock.t };
+        const engine = new SloEngine({ spec, resolutionMs: 60_000, clock });
+        for (let i = 1; i <= 140; i++) {
+          clock.t = BASE_MS + i * 60_000;
+          for (let k = 0; k < steps[i - 1].good; k++)
+            engine.record(serverSpan(clock.t - lagMs, 200));
+          for (let k = 0; k < steps[i - 1].bad; k++)
+            engine.record(serverSpan(clock.t - lagMs, 503));
+          if (engine.snapshot(clock.t)[0].firing.page) return i;
+        }
+        return -1;
+      };
+      // by hand, the 6h/30m page tier at 5.6 first: minute 125 has (119 + 500) bad of
+      // 125,000 in 6 h, burn 4.95; minute 126 has (120 + 600) / 126,000, burn 5.71, and
+      // 30 m burn (24 + 600) / 30,000 / 0.001 = 20.8 (the 1h/5m tier at 13.44 waits for
+      // minute 128: (800 + 52) / 60,000, burn 14.2)
+      assert.strictEqual(firstPage(0), 126);
+      assert.strictEqual(firstPage(LAG), 126);
+      assert.strictEqual(firstPage(6 * 3_600_000), 126);
     });
   });
 });
