@@ -158,6 +158,33 @@ slos:
     });
   });
 
+  describe('validate', () => {
+    it('should describe a journey SLO by its entry, mustSucceed and decision wait', async () => {
+      const file = path.join(tmp(), 'journey.yaml');
+      writeFileSync(
+        file,
+        `slos:
+  - name: checkout-journey
+    service: web
+    objective: 99.5
+    window: 28d
+    sli:
+      trace:
+        entry: { routes: ["POST /checkout"] }
+        mustSucceed: [ { service: payments }, { service: stock } ]
+        decisionWait: 10s
+      good: { status: ok, latency: 2s }
+`
+      );
+      const io = capture();
+      assert.strictEqual(await main(['validate', file], io), 0);
+      assert.match(
+        io.stdout,
+        /checkout-journey: 99.5 % over 28d rolling; service web, journeys entered by server spans, 1 route, 2 must succeed, decision wait 10s; good: status, latency ≤ 2s;/
+      );
+    });
+  });
+
   describe('dashboard', () => {
     it('should print a Grafana dashboard', async () => {
       const io = capture();

@@ -6,6 +6,7 @@ export type {
   Clock,
   CollectorSettings,
   GoodPredicates,
+  JourneySpanSelector,
   LatencyPredicate,
   RoutePattern,
   Severity,
@@ -20,7 +21,23 @@ export type {
   SpanSelector,
   SpanView,
   StatusPredicate,
+  TraceSli,
 } from './types';
+export {
+  JourneyAssembler,
+  DEFAULT_MAX_TRACES_IN_FLIGHT,
+  DEFAULT_MAX_TRACE_BUFFER_BYTES,
+  DEFAULT_MAX_TRACE_AGE_MS,
+  TRACE_BYTES,
+  KEPT_SPAN_BYTES,
+  DECIDED_ID_BYTES,
+} from './journey/journey-assembler';
+export type { JourneyAssemblerOptions, JourneyCounts, TraceEnd } from './journey/journey-assembler';
+export {
+  FAILURE_REASON_FAILED_PREFIX,
+  FAILURE_REASON_FAILED_OTHER,
+} from './journey/compiled-journey';
+export { DEFAULT_DECISION_WAIT_MS, MAX_DECISION_WAIT_MS } from './spec/check-journey';
 export { SpanKindValue, SpanStatusValue } from './types';
 export {
   parseDuration,

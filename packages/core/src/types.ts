@@ -62,6 +62,12 @@ export interface SpanView {
   readonly traceId?: string | undefined;
   /** Span id as 16 lowercase hex digits (exemplars); read only for bad events. */
   readonly spanId?: string | undefined;
+  /**
+   * Whether the span has a parent (a non-empty parent span id); read by journey
+   * SLOs only, whose entry span is by default the trace's root. Views that leave
+   * it undefined make no span a root.
+   */
+  readonly hasParent?: boolean;
   /** Looks up a span attribute by key; `undefined` when absent. */
   attribute(key: string): AttributeValue | undefined;
 }
@@ -137,6 +143,29 @@ export interface SpanSelector {
   }>;
 }
 
+/** A span selector of a journey (`sli.trace.mustSucceed[i]`): a span selector plus the span's service. */
+export interface JourneySpanSelector extends SpanSelector {
+  /** The span's resource `service.name`; undefined matches every service. */
+  readonly service?: string;
+}
+
+/**
+ * `sli.trace` of a journey SLO: one event per trace instead of one per span
+ * (docs/journeys.md).
+ */
+export interface TraceSli {
+  /**
+   * The entry span's selector (of the SLO's `service`): among the trace's spans
+   * that match it, the one that started first is the entry. Undefined: the
+   * trace's root span (a span without parent) is the entry.
+   */
+  readonly entry: SpanSelector | undefined;
+  /** Spans that must not fail by the status rules (each selector names its own service). */
+  readonly mustSucceed: readonly JourneySpanSelector[];
+  /** How long a trace must stay without new spans, once its entry span is in, before it is decided. */
+  readonly decisionWaitMs: number;
+}
+
 /** Status predicate of the `good` section. */
 export interface StatusPredicate {
   /** Server 4xx responses: good by default. */
@@ -186,7 +215,16 @@ export interface SloDefinition {
   readonly target: number;
   readonly window: SloWindow;
   readonly budgeting: Budgeting;
-  readonly sli: { readonly spans: SpanSelector; readonly good: GoodPredicates };
+  /**
+   * The SLI. A journey SLO has `trace` (one event per trace); its `spans` is
+   * then the entry span's selector (a selector of every kind when the entry is
+   * the root span), so that readers of `spans` still see what is eligible.
+   */
+  readonly sli: {
+    readonly spans: SpanSelector;
+    readonly good: GoodPredicates;
+    readonly trace?: TraceSli;
+  };
   readonly alerting: {
     readonly tiers: readonly AlertTier[];
     /** True when the tiers are the derived default set. */
@@ -244,6 +282,12 @@ export interface CollectorSettings {
   readonly alertEvaluationIntervalMs?: number;
   /** `collector.alertResendInterval`. */
   readonly alertResendIntervalMs?: number;
+  /** `collector.maxTracesInFlight`: journey traces held at once (docs/journeys.md). */
+  readonly maxTracesInFlight?: number;
+  /** `collector.maxTraceBufferBytes`: bytes the journey traces in flight may hold. */
+  readonly maxTraceBufferBytes?: number;
+  /** `collector.maxTraceAge`: a trace is decided (or dropped without entry) this long after its first span. */
+  readonly maxTraceAgeMs?: number;
 }
 
 /** Weekday codes of a recurrence rule (RFC 5545 `BYDAY`). */

@@ -23,6 +23,14 @@ export function describeSlo(d: SloDefinition): string {
     selector.push(
       `${d.sli.spans.exclude.length} exclusion${d.sli.spans.exclude.length === 1 ? '' : 's'}`
     );
+  const trace = d.sli.trace;
+  if (trace !== undefined) {
+    selector[1] = `journeys entered by ${trace.entry ? `${trace.entry.kind} spans` : 'the root span'}`;
+    selector.push(
+      `${trace.mustSucceed.length} must succeed`,
+      `decision wait ${formatDuration(trace.decisionWaitMs)}`
+    );
+  }
   const good: string[] = [];
   if (d.sli.good.status) good.push('status');
   if (d.sli.good.latency) {

@@ -152,7 +152,12 @@ export class CompiledSlo {
   }>;
   private readonly _badCodes: Uint8Array;
   private readonly _serverGrpcErrors: Uint8Array;
-  private readonly _failureReasons: readonly string[];
+  private readonly _failureReasons: string[];
+  /**
+   * Whether the SLO is a journey (`sli.trace`): one event per trace, counted by
+   * the journey assembler; the per-span dispatch never makes it a candidate.
+   */
+  readonly isJourney: boolean;
 
   constructor(definition: SloDefinition) {
     this.definition = definition;
@@ -197,6 +202,18 @@ export class CompiledSlo {
     ];
     this._serviceAndKindOnly =
       this._rpc.length === 0 && this._attributes.keys.length === 0 && this._exclude.length === 0;
+    this.isJourney = definition.sli.trace !== undefined;
+  }
+
+  /**
+   * The index of failure reason `label` in {@link failureReasons}, added when
+   * new (journeys name the failing span's service: `failed:payments`); -1 past
+   * `max` reasons.
+   */
+  failureReasonIndex(label: string, max: number): number {
+    const i = this._failureReasons.indexOf(label);
+    if (i >= 0 || this._failureReasons.length >= max) return i;
+    return this._failureReasons.push(label) - 1;
   }
 
   /**

@@ -7,7 +7,8 @@ export const DISPATCH_MEMO_LIMIT = 10_000;
  * Finds the SLOs whose route selector a span passes, once per distinct
  * (route, method) pair: the answer is memoized, so a span costs one or two map
  * lookups however many SLOs there are, and only the candidates are classified.
- * SLOs without a route selector are candidates for every span.
+ * SLOs without a route selector are candidates for every span; journey SLOs
+ * (one event per trace) never are.
  */
 export class SloDispatch {
   private readonly _slos: readonly CompiledSlo[];
@@ -23,7 +24,7 @@ export class SloDispatch {
     this._slos = slos;
     const always: number[] = [];
     slos.forEach((s, i) => {
-      if (!s.selectsRoutes) always.push(i);
+      if (!s.selectsRoutes && !s.isJourney) always.push(i);
     });
     this._always = Uint16Array.from(always);
   }
@@ -45,7 +46,7 @@ export class SloDispatch {
     }
     const out: number[] = [];
     for (let i = 0; i < this._slos.length; i++)
-      if (this._slos[i].matchesRoute(method, route)) out.push(i);
+      if (!this._slos[i].isJourney && this._slos[i].matchesRoute(method, route)) out.push(i);
     const list = Uint16Array.from(out);
     if (this._memoSize >= DISPATCH_MEMO_LIMIT) {
       this._memo.clear();

@@ -18,6 +18,8 @@ import { MonotonicClock } from './monotonic-clock';
 import { compositeSnapshots, type CompositeSnapshot } from '../composite/composite';
 import { SloGroups, type GroupValues } from '../groups/slo-groups';
 import { DEFAULT_MAX_GROUPS } from '../spec/check-groups';
+import { JourneyAssembler } from '../journey/journey-assembler';
+import { CompiledJourney } from '../journey/compiled-journey';
 
 const TIMES_UNCHECKED = 0;
 const TIMES_OK = 1;
@@ -62,6 +64,12 @@ export interface SloEngineOptions {
   attributionBuckets?: number;
   /** Whether to keep the attribution ledgers at all (off: the benchmark's baseline). @default true */
   attribution?: boolean;
+  /** Journey SLOs: traces held at once (see {@link JourneyAssembler}). @default 50000 */
+  maxTracesInFlight?: number;
+  /** Journey SLOs: estimated bytes the traces in flight may hold. @default 64 MiB */
+  maxTraceBufferBytes?: number;
+  /** Journey SLOs: a trace is decided or dropped this long after its first span. @default 2 minutes */
+  maxTraceAgeMs?: number;
 }
 
 /** Dropped events by reason. */
@@ -137,6 +145,8 @@ export class SloEngine {
   private readonly _time = new Float64Array([NaN, Infinity, -Infinity]);
   /** Width of the finest bucket of any state's rings (groups' included as they come), at most 1 s. */
   private _finestMs = 1000;
+  /** The journey SLOs' trace assembler; undefined when the spec has none. */
+  private readonly _journeys: JourneyAssembler | undefined;
 
   /** @throws RangeError or TypeError naming the option when an option is not usable */
   constructor(options: SloEngineOptions) {
@@ -185,6 +195,14 @@ export class SloEngine {
     this._slotOutcome = new Uint8Array(slots);
     this._dispatch = new SloDispatch(this._slos);
     this._finestMs = this._states.reduce((ms, s) => Math.min(ms, s.finestBucketMs), 1000);
+    this._journeys = journeyAssembler(
+      this._slos,
+      this._base,
+      this._groups,
+      this._clock,
+      options,
+      this._dropped
+    );
     this._readClock();
     const start = this._time[0];
     for (const s of this.states) s.markStart(start);
@@ -254,6 +272,11 @@ export class SloEngine {
   /** Dropped events by reason (an event is one span for one SLO). */
   get dropped(): Readonly<DropCounts> {
     return this._dropped;
+  }
+
+  /** The journey SLOs' trace assembler (`sli.trace`); undefined when the spec has none. */
+  get journeys(): JourneyAssembler | undefined {
+    return this._journeys;
   }
 
   /** Spans seen by {@link record}. */
@@ -340,6 +363,7 @@ export class SloEngine {
       this._dropped.invalid++;
     }
     this._facts.clear();
+    if (this._journeys !== undefined) this._journeys.add(span, weight);
     return counted;
   }
 
@@ -372,6 +396,7 @@ export class SloEngine {
 
   /** Every SLO's numbers at `nowMs` (default: the clock's now). */
   snapshot(nowMs: number = this._readClock()): SloSnapshot[] {
+    this._journeys?.sweep(nowMs);
     return this._states.map(s => s.snapshot(nowMs));
   }
 
@@ -400,6 +425,7 @@ export class SloEngine {
   ): Explanation | undefined {
     const state = this.sloStates(name).find(s => groupMatches(s.group, group));
     if (state === undefined) return undefined;
+    this._journeys?.sweep(nowMs);
     const snapshot = state.snapshot(nowMs);
     return explainSlo(snapshot, state.readAttribution(nowMs), state.elevatedSinceMs());
   }
@@ -505,6 +531,40 @@ function savedGroups(groups: EngineState['groups'], name: string): GroupedSloSta
   if (g === null || typeof g !== 'object') return undefined;
   if (!Array.isArray(g.groupBy) || !Array.isArray(g.groups)) return undefined;
   return g;
+}
+
+/**
+ * The assembler of the engine's journey SLOs (a grouped journey counts in the
+ * group of its entry span), counting their drops with the engine's; undefined
+ * without one.
+ */
+function journeyAssembler(
+  slos: readonly CompiledSlo[],
+  base: ReadonlyArray<SloState | undefined>,
+  groups: ReadonlyArray<SloGroups | undefined>,
+  clock: Clock,
+  options: SloEngineOptions,
+  dropped: DropCounts
+): JourneyAssembler | undefined {
+  const journeys: CompiledJourney[] = [];
+  slos.forEach((slo, i) => {
+    if (!slo.isJourney) return;
+    const state = base[i];
+    const g = groups[i];
+    const stateOf =
+      g !== undefined ? (facts: SpanFacts) => g.stateFor(facts) : () => state as SloState;
+    journeys.push(new CompiledJourney(slo, stateOf));
+  });
+  if (journeys.length === 0) return undefined;
+  return new JourneyAssembler({
+    journeys,
+    clock,
+    maxTracesInFlight: options.maxTracesInFlight,
+    maxTraceBufferBytes: options.maxTraceBufferBytes,
+    maxTraceAgeMs: options.maxTraceAgeMs,
+    attribution: options.attribution,
+    onDrop: reason => dropped[reason]++,
+  });
 }
 
 /**

@@ -24,6 +24,9 @@ const COLLECTOR_KEYS: Record<
   webhooks: 'receivers',
   alertEvaluationIntervalMs: 'duration',
   alertResendIntervalMs: 'duration',
+  maxTracesInFlight: 'count',
+  maxTraceBufferBytes: 'bytes',
+  maxTraceAgeMs: 'duration',
 };
 
 const BYTES_RE = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/;
@@ -63,6 +66,7 @@ export function checkCollector(
     idleTimeout: 'idleTimeoutMs',
     alertEvaluationInterval: 'alertEvaluationIntervalMs',
     alertResendInterval: 'alertResendIntervalMs',
+    maxTraceAge: 'maxTraceAgeMs',
   };
   const known = [
     ...Object.keys(COLLECTOR_KEYS).filter(

@@ -14,10 +14,12 @@ import type {
   SloDefinition,
   SloWindow,
   SpanSelector,
+  TraceSli,
 } from '../types';
 import { Checker, join, show, type Raw } from './checker';
 import { checkGood, checkSelector } from './check-sli';
 import { checkGrouping } from './check-groups';
+import { checkJourneySli } from './check-journey';
 
 const NAME_RE = /^[a-z0-9][a-z0-9-]*$/;
 const MIN_WINDOW_MS = HOUR_MS;
@@ -301,10 +303,12 @@ export function checkSlo(c: Checker, value: unknown, path: string): SloDefinitio
   const budgeting = checkBudgeting(c, raw.budgeting, join(path, 'budgeting'));
   let spans: SpanSelector | undefined;
   let good: GoodPredicates | undefined;
+  let trace: TraceSli | undefined;
   const sli = c.object(raw.sli, join(path, 'sli'));
   if (sli) {
-    c.keys(sli, join(path, 'sli'), ['spans', 'good']);
-    spans = checkSelector(c, sli.spans, join(path, 'sli.spans'));
+    c.keys(sli, join(path, 'sli'), ['spans', 'trace', 'good']);
+    if (sli.trace === undefined) spans = checkSelector(c, sli.spans, join(path, 'sli.spans'));
+    else [spans, trace] = checkJourneySli(c, sli, join(path, 'sli'));
     good = checkGood(c, sli.good, join(path, 'sli.good'));
   }
   if (
@@ -331,7 +335,7 @@ export function checkSlo(c: Checker, value: unknown, path: string): SloDefinitio
     target,
     window,
     budgeting,
-    sli: { spans, good },
+    sli: trace === undefined ? { spans, good } : { spans, good, trace },
     alerting,
     labels,
     ...grouping,

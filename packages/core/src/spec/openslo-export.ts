@@ -75,6 +75,8 @@ export function sloToOpenSlo(slo: SloDefinition): Raw {
     budgetingMethod = 'RatioTimeslices';
     objective.timeSliceWindow = toShorthand(slo.budgeting.sliceMs, `${slo.name} slice`);
   }
+  if (slo.sli.trace !== undefined)
+    throw new Error(`${slo.name}: a journey SLO (sli.trace) has no OpenSLO form`);
   const spec: Raw = {};
   if (slo.service !== undefined) spec.service = slo.service;
   spec.indicator = {

@@ -419,4 +419,14 @@ slos:
     assert.deepStrictEqual(doc.spec.objectives, [{ target: 0.999 }]);
     assert.deepStrictEqual(comparable(parseSpec(openSloYaml(spec)).slos), comparable(spec.slos));
   });
+
+  it('should refuse a journey SLO, which OpenSLO cannot write', () => {
+    const spec = parseSpec(
+      'slos:\n  - name: j\n    objective: 99\n    window: 7d\n    sli: { trace: {}, good: { status: ok } }\n'
+    );
+    assert.throws(
+      () => toOpenSlo(spec),
+      /^Error: j: a journey SLO \(sli.trace\) has no OpenSLO form$/
+    );
+  });
 });
