@@ -108,7 +108,7 @@ function thresholds(steps: Array<[number | null, string]>): Record<string, unkno
  * "Import dashboard" or provision it from a file.
  */
 export function generateDashboard(spec: SloSpec, options: DashboardOptions = {}): GrafanaDashboard {
-  const names = spec.slos.map(s => s.name);
+  const names = [...spec.slos.map(s => s.name), ...(spec.composites ?? []).map(c => c.name)];
   let id = 0;
   const panel = (
     type: string,

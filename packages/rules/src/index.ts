@@ -54,7 +54,22 @@ export {
   RECORD_BURN_RATE_THRESHOLD,
   ALERT_BUDGET_BURN,
   ALERT_NO_DATA,
+  ALERT_BUDGET_LOW,
+  ALERT_BUDGET_EXHAUSTED,
+  ALERT_BUDGET_EXHAUSTION_SOON,
+  LABEL_SLO_STATUS,
+  RECORD_STATUS,
+  RECORD_STATUS_CODE,
 } from './semconv';
+export {
+  sloStatusRules,
+  statusClassRules,
+  compositeStatusRules,
+  budgetAlertRules,
+  statusCode,
+} from './policy-rules';
+export { compositeRules, leafShares } from './composite-rules';
+export type { LeafShare } from './composite-rules';
 export type {
   RulesFormat,
   RulesOptions,

@@ -1,4 +1,6 @@
 import {
+  DEFAULT_POLICY,
+  type ErrorBudgetPolicy,
   errorBudgetFraction,
   resolveMinEvents,
   resolveNoDataAfterMs,
@@ -40,6 +42,8 @@ import {
   RECORD_TIMESLICE_BAD,
 } from './semconv';
 import type { AlertingRule, RecordingRule, RuleFile, RuleGroup, RulesOptions } from './types';
+import { budgetAlertRules, sloStatusRules, specPolicy } from './policy-rules';
+import { compositeRules } from './composite-rules';
 
 /** Prefix of every generated group name. */
 export const GROUP_PREFIX = 'burnrate-';
@@ -70,7 +74,9 @@ export const GROUP_PREFIX = 'burnrate-';
 export function buildRuleGroups(spec: SloSpec, options: RulesOptions = {}): RuleFile {
   const wanted = options.slos;
   if (wanted !== undefined) {
-    const unknown = wanted.filter(n => !spec.slos.some(x => x.name === n));
+    const unknown = wanted.filter(
+      n => !spec.slos.some(x => x.name === n) && !spec.composites?.some(x => x.name === n)
+    );
     if (unknown.length > 0) {
       throw new Error(
         `unknown SLO ${unknown.map(n => JSON.stringify(n)).join(', ')}; the spec has ${spec.slos.map(s => s.name).join(', ')}`
@@ -88,10 +94,19 @@ export function buildRuleGroups(spec: SloSpec, options: RulesOptions = {}): Rule
         rules: sliceRules(slo),
       });
     }
-    const group: RuleGroup = { name: `${GROUP_PREFIX}${slo.name}`, rules: sloRules(slo) };
+    const group: RuleGroup = {
+      name: `${GROUP_PREFIX}${slo.name}`,
+      rules: sloRules(slo, specPolicy(spec)),
+    };
     if (options.interval !== undefined) group.interval = options.interval;
     groups.push(group);
   });
+  for (const c of spec.composites ?? []) {
+    if (wanted !== undefined && !wanted.includes(c.name)) continue;
+    const group: RuleGroup = { name: `${GROUP_PREFIX}${c.name}`, rules: compositeRules(spec, c) };
+    if (options.interval !== undefined) group.interval = options.interval;
+    groups.push(group);
+  }
   return { groups };
 }
 
@@ -115,8 +130,11 @@ export function sliceRules(slo: SloDefinition): RecordingRule[] {
   ];
 }
 
-/** Every rule of one SLO, in evaluation order. */
-export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule> {
+/** Every rule of one SLO, in evaluation order (status and budget alerts by `policy`). */
+export function sloRules(
+  slo: SloDefinition,
+  policy: ErrorBudgetPolicy = DEFAULT_POLICY
+): Array<RecordingRule | AlertingRule> {
   const name = slo.name;
   const base: Record<string, string> = { ...slo.labels, [LABEL_SLO_NAME]: name };
   const fraction = formatNumber(errorBudgetFraction(slo.target));
@@ -221,6 +239,8 @@ export function sloRules(slo: SloDefinition): Array<RecordingRule | AlertingRule
     });
   }
   rules.push(noDataRule(slo));
+  rules.push(...sloStatusRules(slo, exhaustionWindow(slo), policy));
+  rules.push(...budgetAlertRules(name, slo.labels, policy, slo.alerting.runbook));
   return rules;
 }
 

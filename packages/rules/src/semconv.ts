@@ -1,6 +1,7 @@
 import {
   ATTR_SLO_NAME,
   ATTR_SLO_OUTCOME,
+  ATTR_SLO_STATUS,
   ATTR_SLO_WINDOW,
   METRIC_SLO_BAD_EVENTS,
   METRIC_SLO_ELIGIBLE_EVENTS,
@@ -38,6 +39,8 @@ export const LABEL_SLO_OUTCOME = promName(ATTR_SLO_OUTCOME);
 export const LABEL_SLO_WINDOW = promName(ATTR_SLO_WINDOW);
 /** Label carrying the alert severity (`page` or `ticket`). */
 export const LABEL_SEVERITY = 'severity';
+/** Label of `slo:status`: the status class the series stands for (`slo.status`). */
+export const LABEL_SLO_STATUS = promName(ATTR_SLO_STATUS);
 /** Label of an alert or threshold series naming the tier's long window. */
 export const LABEL_SLO_LONG_WINDOW = 'slo_long_window';
 /** Label of an alert or threshold series naming the tier's short window. */
@@ -62,6 +65,14 @@ export const RECORD_OBJECTIVE = 'slo:objective:ratio';
 export const RECORD_BURN_RATE_THRESHOLD = 'slo:burn_rate_threshold:ratio';
 
 /**
+ * The status class as a number: 0 healthy, 1 attention, 2 no-data, 3 warning,
+ * 4 critical, 5 exhausted (core's `STATUS_ORDER`), from the spec's `policy:`.
+ */
+export const RECORD_STATUS_CODE = 'slo:status:code';
+/** 1 on the series of the current status class (`slo_status`), 0 on the others: the `slo.status` gauge. */
+export const RECORD_STATUS = 'slo:status';
+
+/**
  * Timeslices SLOs: 1 when the slice that just ended was bad (good ratio below the
  * slice target), else 0; recorded once per slice by the `burnrate-<slo>-slices` group.
  */
@@ -69,5 +80,11 @@ export const RECORD_TIMESLICE_BAD = 'slo:timeslice_bad:bool';
 
 /** Name of the generated multiwindow burn-rate alert. */
 export const ALERT_BUDGET_BURN = 'SloErrorBudgetBurn';
+/** `policy.alerts.budgetBelow`: the remaining budget is below that share. */
+export const ALERT_BUDGET_LOW = 'SloErrorBudgetLow';
+/** `policy.alerts.exhausted`: the budget is exhausted. */
+export const ALERT_BUDGET_EXHAUSTED = 'SloErrorBudgetExhausted';
+/** `policy.alerts.exhaustsWithin`: the budget runs out sooner than that. */
+export const ALERT_BUDGET_EXHAUSTION_SOON = 'SloErrorBudgetExhaustionSoon';
 /** Name of the generated alert for an SLO without eligible events (`alerting.noDataAfter`). */
 export const ALERT_NO_DATA = 'SloNoData';
