@@ -283,13 +283,19 @@ not exist or is not writable, or a port in use; 2 on a bad flag.`,
   {
     name: 'explain',
     summary: 'what burns an SLO: routes, codes, reasons, versions, traces',
-    synopsis: 'NAME [--url URL] [--json]',
+    synopsis: 'NAME [--group ATTRIBUTE=VALUE]... [--url URL] [--json]',
     positionals: ['NAME'],
     flags: {
       url: {
         type: 'string',
         value: 'URL',
         help: `a collector (its base URL or its /api/slos; default ${DEFAULT_STATUS_URL})`,
+      },
+      group: {
+        type: 'string',
+        value: 'ATTRIBUTE=VALUE',
+        multiple: true,
+        help: 'a group of a grouped SLO, one flag per groupBy attribute (default: the group burning fastest)',
       },
       json: { type: 'boolean', help: 'print the explanation as JSON' },
       'token-file': SOURCE_FLAGS['token-file'],
@@ -299,7 +305,9 @@ when it burns, the top offenders (route, status code, failure reason,
 service.version) with their share of bad events, a version first seen shortly
 before the burn, time to exhaustion, and trace ids to open. The same data gives
 the same words. --json prints one object with slo, top (largest first: route,
-code, reason, version, bad, share, …) and traceIds.
+code, reason, version, bad, share, …) and traceIds. For a grouped SLO (groupBy),
+--group http.route=/api/orders picks the group; without it, the group burning
+fastest is explained (its values are named in the first line and in group).
 Exit: 0; 1 when the collector does not answer or has no such SLO; 2 on a bad flag.
 Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
     run: ({ values, positionals }, io) => {
@@ -307,6 +315,7 @@ Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
       return explainCommand(
         {
           name: positionals[0],
+          group: Array.isArray(values.group) ? (values.group as string[]) : [],
           url: str(values.url),
           token: clientToken(values),
           json: values.json === true,

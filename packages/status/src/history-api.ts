@@ -32,6 +32,8 @@ export interface HistoryTier {
 /** The body of `GET /api/slos/NAME/history`. */
 export interface HistoryResponse {
   name: string;
+  /** The group's values (a group of a grouped SLO only), as in `/api/slos`. */
+  group?: Record<string, string>;
   /** When it was read (ISO 8601). */
   time: string;
   objective: number;
@@ -67,6 +69,7 @@ export function historyResponse(state: SloState, nowMs: number): HistoryResponse
   const { fine, coarse } = state.history.read();
   return {
     name: def.name,
+    ...(state.group !== undefined ? { group: { ...state.group } } : {}),
     time: new Date(nowMs).toISOString(),
     objective: def.target,
     window: formatDuration(def.window.durationMs),

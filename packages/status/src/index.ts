@@ -1,5 +1,6 @@
 export {
   StatusPage,
+  selectGroup,
   SLOS_PATH,
   SLO_PATH_PREFIX,
   HISTORY_SUFFIX,

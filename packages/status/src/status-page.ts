@@ -76,6 +76,33 @@ function explanations(
 }
 
 /**
+ * The group a history or explain request asks for: its query parameters, each
+ * a `groupBy` attribute of the SLO (`?http.route=%2Fapi%2Forders`). Undefined
+ * without parameters; a message when a parameter is not one of the SLO's
+ * `groupBy` attributes (or the SLO is not grouped), or is given twice.
+ */
+export function selectGroup(
+  groupBy: readonly string[] | undefined,
+  url: string | undefined
+): Record<string, string> | undefined | string {
+  const at = url?.indexOf('?') ?? -1;
+  if (url === undefined || at < 0) return undefined;
+  const params = new URLSearchParams(url.slice(at + 1));
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const [k, v] of params) {
+    if (groupBy === undefined || !groupBy.includes(k))
+      return groupBy === undefined
+        ? `not grouped: no query parameter applies (got ${JSON.stringify(k.slice(0, 100))})`
+        : `${JSON.stringify(k.slice(0, 100))} is not a groupBy attribute; the SLO groups by ${groupBy.join(', ')}`;
+    if (Object.prototype.hasOwnProperty.call(out, k)) return `${JSON.stringify(k)} is given twice`;
+    out[k] = v;
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+/**
  * The status page and its JSON API: `GET /` (the page), `/assets/*` (its script,
  * style and uPlot, all served from here), `GET /api/slos` and
  * `GET /api/slos/NAME/history`. With a token, the JSON API answers 401 without
@@ -152,9 +179,37 @@ export class StatusPage {
         name = '';
       }
     }
-    const state = engine.states.find(s => s.slo.name === name);
+    const what = suffix === EXPLAIN_SUFFIX ? 'explanation' : 'history';
+    const def = engine.spec.slos.find(d => d.name === name);
+    const selected = def === undefined ? undefined : selectGroup(def.groupBy, req.url);
+    if (typeof selected === 'string') {
+      this._send(req, res, 400, 'application/json', toJson({ error: `${name}: ${selected}` }));
+      return true;
+    }
+    if (
+      def !== undefined &&
+      def.groupBy !== undefined &&
+      selected === undefined &&
+      suffix !== EXPLAIN_SUFFIX
+    ) {
+      this._send(
+        req,
+        res,
+        400,
+        'application/json',
+        toJson({
+          error: `${name} is grouped by ${def.groupBy.join(', ')}: give the group as query parameters (?${def.groupBy[0]}=VALUE)`,
+        })
+      );
+      return true;
+    }
+    const state = engine
+      .sloStates(name)
+      .find(
+        s =>
+          selected === undefined || Object.keys(selected).every(k => s.group?.[k] === selected[k])
+      );
     if (state === undefined) {
-      const what = suffix === EXPLAIN_SUFFIX ? 'explanation' : 'history';
       this._send(
         req,
         res,
@@ -165,7 +220,13 @@ export class StatusPage {
       return true;
     }
     if (suffix === EXPLAIN_SUFFIX) {
-      this._send(req, res, 200, 'application/json', toJson(engine.explain(name)));
+      this._send(
+        req,
+        res,
+        200,
+        'application/json',
+        toJson(engine.explain(name, undefined, selected))
+      );
       return true;
     }
     const now = engine.clock.now();

@@ -81,8 +81,29 @@
     return m ? decodeURIComponent(m[1]) : null;
   }
 
+  /** A group of a grouped SLO as query parameters (`?http.route=%2Fa`); '' for an ungrouped SLO. */
+  function groupQuery(s) {
+    if (!s.group) return '';
+    return '?' + Object.keys(s.group).map(function (k) {
+      return encodeURIComponent(k) + '=' + encodeURIComponent(s.group[k]);
+    }).join('&');
+  }
+  /** One entry's key: the SLO's name, with its group's query for a group. */
+  function key(s) {
+    return s.name + groupQuery(s);
+  }
+  /** One entry's title: `api · http.route=/a`. */
+  function label(s) {
+    if (!s.group) return s.name;
+    return s.name + ' · ' + Object.keys(s.group).map(function (k) {
+      return k + '=' + (s.group[k] === '' ? '""' : s.group[k]);
+    }).join(', ');
+  }
+
   function byRemaining(a, b) {
-    return a.remaining - b.remaining || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    var ka = key(a);
+    var kb = key(b);
+    return a.remaining - b.remaining || (ka < kb ? -1 : ka > kb ? 1 : 0);
   }
 
   function alertsText(s) {
@@ -98,11 +119,12 @@
     var rows = slos.slice().sort(byRemaining);
     var seen = {};
     rows.forEach(function (s, i) {
-      seen[s.name] = true;
-      var tr = body.querySelector('tr[data-slo="' + CSS.escape(s.name) + '"]');
+      var k = key(s);
+      seen[k] = true;
+      var tr = body.querySelector('tr[data-slo="' + CSS.escape(k) + '"]');
       if (!tr) {
-        tr = el('tr', { 'data-slo': s.name });
-        var link = el('a', { href: '#slo=' + encodeURIComponent(s.name) }, s.name);
+        tr = el('tr', { 'data-slo': k });
+        var link = el('a', { href: '#slo=' + encodeURIComponent(k) }, label(s));
         var name = el('td');
         name.appendChild(link);
         tr.appendChild(name);
@@ -113,7 +135,7 @@
         );
       }
       if (body.rows[i] !== tr) body.insertBefore(tr, body.rows[i] || null);
-      tr.classList.toggle('selected', s.name === sel);
+      tr.classList.toggle('selected', k === sel);
       var status = tr.querySelector('.status');
       status.textContent = '';
       status.appendChild(el('span', { class: 'badge s-' + s.status }, s.status));
@@ -258,7 +280,7 @@
 
   function renderDetail(s, h) {
     $('detail').hidden = false;
-    $('detail-title').textContent = s.name;
+    $('detail-title').textContent = label(s);
     $('detail-summary').textContent =
       s.status + ' · budget left ' + pct(s.remaining, 2) + ' · SLI ' + pct(s.sli, 3) + ' of ' +
       objective(s.objective) + ' over ' + s.window + ' · ' + s.bad + ' bad of ' + s.eligible + ' events';
@@ -403,15 +425,16 @@
         document.body.setAttribute('data-updated', doc.time);
         var sel = selected();
         var current = doc.slos.filter(function (s) {
-          return s.name === sel;
+          return key(s) === sel;
         })[0];
         if (!current) $('detail').hidden = true;
         return Promise.all(
           doc.slos.slice(0, 50).map(function (s) {
-            return api('api/slos/' + encodeURIComponent(s.name) + '/history').then(function (h) {
-              sparkData[s.name] = [h.fine.time, h.fine.remaining];
-              sparkline(s.name);
-              if (current && current.name === s.name) renderDetail(current, h);
+            var k = key(s);
+            return api('api/slos/' + encodeURIComponent(s.name) + '/history' + groupQuery(s)).then(function (h) {
+              sparkData[k] = [h.fine.time, h.fine.remaining];
+              sparkline(k);
+              if (current && key(current) === k) renderDetail(current, h);
             });
           })
         );

@@ -1,11 +1,13 @@
 import { suggest, type Explanation, type Offender } from '@burnrate/core';
 import { apiGet, failure } from '../api-client';
-import { CliError, toJson, type CliIo } from '../io';
+import { CliError, toJson, UsageError, type CliIo } from '../io';
 import { DEFAULT_STATUS_URL } from './status';
 
 /** Options of `burnrate explain`. */
 export interface ExplainOptions {
   name: string;
+  /** A group of a grouped SLO: `KEY=VALUE` per `groupBy` attribute (`--group http.route=/a`). */
+  group?: readonly string[];
   /** A collector: its base URL, its `/api/slos`, or the explain URL itself. */
   url?: string;
   /** Bearer token sent to the collector (`--token-file` or `BURNRATE_TOKEN`). @default none */
@@ -17,11 +19,34 @@ export interface ExplainOptions {
  * The explain URL of SLO `name` from what `--url` gives: the collector's base
  * (`http://127.0.0.1:4318`), its `/api/slos`, or the explain URL itself.
  */
-export function explainUrl(url: string | undefined, name: string): string {
+export function explainUrl(
+  url: string | undefined,
+  name: string,
+  group: readonly string[] = []
+): string {
   const base = (url ?? DEFAULT_STATUS_URL).replace(/\/+$/, '');
-  if (base.endsWith('/explain')) return base;
+  const query = groupQuery(group);
+  if (base.endsWith('/explain')) return `${base}${query}`;
   const slos = base.endsWith('/api/slos') ? base : `${base}/api/slos`;
-  return `${slos}/${encodeURIComponent(name)}/explain`;
+  return `${slos}/${encodeURIComponent(name)}/explain${query}`;
+}
+
+/**
+ * `--group KEY=VALUE` flags as the explain endpoint's query (`?http.route=%2Fa`);
+ * empty without any. A flag without `=` is a usage error.
+ */
+export function groupQuery(group: readonly string[]): string {
+  if (group.length === 0) return '';
+  const params = new URLSearchParams();
+  for (const g of group) {
+    const at = g.indexOf('=');
+    if (at <= 0)
+      throw new UsageError(
+        `--group must be ATTRIBUTE=VALUE (http.route=/api/orders), got ${JSON.stringify(g)}`
+      );
+    params.append(g.slice(0, at), g.slice(at + 1));
+  }
+  return `?${params.toString()}`;
 }
 
 /** The offender as one short phrase: `503 POST /api/orders (status, 1.1.0) 75%`. */
@@ -39,11 +64,11 @@ export function offenderText(o: Offender | undefined): string {
  * with `--json` the whole explanation (`slo`, `top`, `traceIds`, …).
  */
 export async function explainCommand(options: ExplainOptions, io: CliIo): Promise<number> {
-  const url = explainUrl(options.url, options.name);
+  const url = explainUrl(options.url, options.name, options.group);
   const res = await apiGet(url, options.token);
   if (res.status === 404) {
     // name the SLOs there are, with the closest one
-    const list = url.replace(/\/[^/]*\/explain$/, '');
+    const list = url.replace(/\/[^/]*\/explain(\?.*)?$/, '');
     let names: string[] = [];
     try {
       const doc = (await (await apiGet(list, options.token)).json()) as {
@@ -58,6 +83,16 @@ export async function explainCommand(options: ExplainOptions, io: CliIo): Promis
       `no SLO named ${JSON.stringify(options.name)} at ${list}` +
         (hint ? ` (did you mean ${JSON.stringify(hint)}?)` : '')
     );
+  }
+  if (res.status === 400) {
+    // a group the SLO does not have: the collector's one-line reason
+    let reason = '';
+    try {
+      reason = String(((await res.json()) as { error?: unknown }).error ?? '');
+    } catch {
+      reason = '';
+    }
+    if (reason !== '') throw new CliError(reason);
   }
   if (!res.ok) throw failure(url, res, options.token);
   let e: Explanation;

@@ -48,6 +48,17 @@ export async function readSlos(source: SourceOptions): Promise<SlosResponse> {
   return doc;
 }
 
+/**
+ * An entry's name as `status` and `gate` print it: the SLO's name, and for a
+ * group of a grouped SLO its values (`api{http.route=/a}`; an absent value `""`).
+ */
+export function entryName(s: Pick<SloReport, 'name' | 'group'>): string {
+  if (s.group === undefined) return s.name;
+  return `${s.name}{${Object.entries(s.group)
+    .map(([k, v]) => `${k}=${v === '' ? '""' : v}`)
+    .join(',')}}`;
+}
+
 function tte(s: SloReport): string {
   return s.timeToExhaustionSeconds === null
     ? '∞'
@@ -86,7 +97,7 @@ export async function statusCommand(
       'top offender',
     ],
     ...doc.slos.map(s => [
-      s.name,
+      entryName(s),
       percent(s.objective),
       s.window,
       percent(s.sli, 5),
@@ -168,14 +179,20 @@ export async function gateCommand(options: GateOptions, io: CliIo): Promise<numb
         decision = strictestDecision([decision, 'defer']);
         reasons.push(`budget left ${percent(s.remaining, 3)} < ${percent(minRemaining, 3)}`);
       }
-      return { slo: s.name, decision, remaining: s.remaining, reasons };
+      return {
+        slo: s.name,
+        ...(s.group !== undefined ? { group: s.group } : {}),
+        decision,
+        remaining: s.remaining,
+        reasons,
+      };
     });
   const decision = strictestDecision(verdicts.map(v => v.decision));
   const pass = DECISIONS.indexOf(decision) <= DECISIONS.indexOf(allow);
   if (options.json) io.out(toJson({ decision, pass, allow, slos: verdicts }));
   else {
     io.out(
-      `${table([['SLO', 'decision', 'why'], ...verdicts.map(v => [v.slo, v.decision, v.reasons.join('; ')])])}\n`
+      `${table([['SLO', 'decision', 'why'], ...verdicts.map(v => [entryName({ name: v.slo, group: v.group }), v.decision, v.reasons.join('; ')])])}\n`
     );
     io.out(`\ndecision: ${decision} (${pass ? 'pass' : 'fail'}: allowed up to ${allow})\n`);
   }

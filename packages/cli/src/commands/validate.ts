@@ -1,4 +1,9 @@
-import { formatDuration, type SloDefinition } from '@burnrate/core';
+import {
+  DEFAULT_MAX_GROUPS,
+  formatDuration,
+  OVERFLOW_GROUP_VALUE,
+  type SloDefinition,
+} from '@burnrate/core';
 import { DEFAULT_SCRAPE_INTERVAL_MS } from '@burnrate/rules';
 import { EXIT_OK, UsageError, type CliIo } from '../io';
 import { loadSpecFile } from '../spec-file';
@@ -53,7 +58,11 @@ export function describeSlo(d: SloDefinition): string {
       : d.budgeting.method === 'ratio-timeslices'
         ? `, ratio timeslices of ${formatDuration(d.budgeting.sliceMs)}`
         : '';
-  return `${d.name}: ${Number((d.target * 100).toPrecision(10))} % over ${window}${budgeting}; ${selector.join(', ')}; good: ${good.join(', ')}; alerts: ${tiers}`;
+  const groups =
+    d.groupBy !== undefined
+      ? `; grouped by ${d.groupBy.join(', ')} (at most ${d.maxGroups ?? DEFAULT_MAX_GROUPS} groups, then ${OVERFLOW_GROUP_VALUE})`
+      : '';
+  return `${d.name}: ${Number((d.target * 100).toPrecision(10))} % over ${window}${budgeting}; ${selector.join(', ')}; good: ${good.join(', ')}${groups}; alerts: ${tiers}`;
 }
 
 /**

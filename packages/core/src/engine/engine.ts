@@ -415,19 +415,49 @@ export class SloEngine {
    * Explains one SLO at `nowMs`: its numbers, since when it burns, what burns
    * it (route, code, reason, version), the deploy correlation and example
    * traces. Undefined when the spec has no SLO of that name. For a grouped SLO,
-   * `group` picks the group by its values (every `groupBy` key); without it,
-   * the first group.
+   * `group` picks the group by its values (the keys given must all match);
+   * without it, the group burning fastest.
    */
   explain(
     name: string,
     nowMs: number = this._readClock(),
     group?: Readonly<Record<string, string>>
   ): Explanation | undefined {
-    const state = this.sloStates(name).find(s => groupMatches(s.group, group));
+    const state = this._explained(name, nowMs, group);
     if (state === undefined) return undefined;
     this._journeys?.sweep(nowMs);
     const snapshot = state.snapshot(nowMs);
     return explainSlo(snapshot, state.readAttribution(nowMs), state.elevatedSinceMs());
+  }
+
+  /**
+   * The state {@link explain} reads: the group whose values match `group`, or
+   * without it the SLO's own state, or for a grouped SLO the group burning
+   * fastest (1 h burn rate, then least budget left, then first seen).
+   */
+  private _explained(
+    name: string,
+    nowMs: number,
+    group: Readonly<Record<string, string>> | undefined
+  ): SloState | undefined {
+    const states = this.sloStates(name);
+    if (group !== undefined || states.length <= 1)
+      return states.find(s => groupMatches(s.group, group));
+    let best: SloState | undefined;
+    let bestBurn = -Infinity;
+    let bestRemaining = Infinity;
+    for (const s of states) {
+      const snap = s.snapshot(nowMs);
+      if (
+        snap.burnRate1h > bestBurn ||
+        (snap.burnRate1h === bestBurn && snap.remaining < bestRemaining)
+      ) {
+        best = s;
+        bestBurn = snap.burnRate1h;
+        bestRemaining = snap.remaining;
+      }
+    }
+    return best;
   }
 
   /**
