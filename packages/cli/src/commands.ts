@@ -82,19 +82,33 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'replay',
     summary: 'replay per-minute events (timestamp,total,bad) through the engine',
-    synopsis: '--objective O --window W --input F.csv [--json]',
+    synopsis: '(--objective O --window W | --spec FILE [--slo NAME]) --input F.csv [--json]',
     flags: {
       objective: { type: 'string', short: 'o', value: 'PERCENT', help: 'objective, say 99.9' },
       window: { type: 'string', short: 'w', value: 'DURATION', help: 'SLO window, say 28d' },
+      spec: {
+        type: 'string',
+        short: 's',
+        value: 'FILE',
+        help: "replay with an SLO's own objective, window, tiers, minEvents and corrections",
+      },
+      slo: {
+        type: 'string',
+        value: 'NAME',
+        help: 'which SLO of --spec (default: its only SLO)',
+      },
       input: { type: 'string', short: 'i', value: 'FILE', help: 'CSV with timestamp,total,bad' },
       json: { type: 'boolean', help: 'print JSON' },
     },
-    details: 'Exit: 0; 1 on a missing file or a bad row (named by line); 2 on a bad flag.',
+    details:
+      "Give --objective and --window (default tiers, no minEvents), or --spec (and --slo when it has several SLOs). With --spec, rows whose minute starts inside one of the SLO's corrections are left out (not eligible), and the output says how many.\nExit: 0; 1 on a missing file, a bad row (named by line), an invalid spec or an unknown SLO; 2 on a bad flag.\nExample: burnrate replay --spec burnrate.yaml --slo checkout-availability --input events.csv",
     run: ({ values }, io) =>
       replayCommand(
         {
           objective: str(values.objective),
           window: str(values.window),
+          spec: str(values.spec),
+          slo: str(values.slo),
           input: str(values.input),
           json: values.json === true,
         },

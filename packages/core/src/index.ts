@@ -281,5 +281,6 @@ export type {
   ReplayRow,
   ReplayTier,
   ReplayBudgetPeriod,
+  ReplayCorrected,
   AlertInterval,
 } from './replay';

@@ -2,7 +2,8 @@ import { burnRate, errorBudgetFraction, remainingRatio, sliRatio } from './math/
 import { formatDuration, MINUTE_MS } from './duration';
 import { reachesThreshold } from './math/threshold';
 import { deriveTiers } from './math/tiers';
-import type { Severity } from './types';
+import type { CorrectionSchedule } from './corrections/correction-schedule';
+import type { AlertTier, Severity } from './types';
 
 /** One minute of aggregated events. */
 export interface ReplayRow {
@@ -25,6 +26,21 @@ export interface ReplayOptions {
   readonly objective: number;
   /** SLO window in milliseconds (rounded to whole minutes, at least one). */
   readonly windowMs: number;
+  /**
+   * The alert tiers to evaluate (an SLO's `alerting.tiers`, custom or default;
+   * `[]`: none). @default the tiers derived from `windowMs`
+   */
+  readonly tiers?: readonly AlertTier[];
+  /**
+   * `alerting.minEvents`: a tier fires only when its long window holds at least
+   * this many eligible events. @default 0
+   */
+  readonly minEvents?: number;
+  /**
+   * Corrections: a row whose minute starts inside one is left out (its events
+   * are not eligible), as the engine leaves out events received inside one.
+   */
+  readonly corrections?: CorrectionSchedule;
   /** Called every `progressEvery` minutes with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
@@ -40,6 +56,23 @@ export interface ReplayTier {
   readonly burnRate: number;
   /** The tier's own windows when rounding changed them (`2m8s571ms`, `10s714ms`); absent otherwise. */
   readonly exact?: { readonly long: string; readonly short: string };
+  /** The tier's hold (`for:`), whole minutes, when it has one. */
+  readonly for?: string;
+}
+
+/** What corrections left out of a replay. */
+export interface ReplayCorrected {
+  /** Rows (minutes with a row) left out. */
+  readonly rows: number;
+  /** Events of those rows. */
+  readonly total: number;
+  readonly bad: number;
+  /** The correction intervals that overlap the file's minutes, by start. */
+  readonly intervals: ReadonlyArray<{
+    readonly name: string;
+    readonly start: string;
+    readonly end: string;
+  }>;
 }
 
 /** The span of time that `budget`, `remainingRatio` and `exhaustedAt` describe. */
@@ -82,6 +115,10 @@ export interface ReplayResult {
   readonly alerts: AlertInterval[];
   /** The tiers evaluated, with their derived thresholds and minute windows. */
   readonly tiers: readonly ReplayTier[];
+  /** `alerting.minEvents` applied to every tier's long window (0: none). */
+  readonly minEvents: number;
+  /** What corrections left out; absent without corrections. */
+  readonly corrected?: ReplayCorrected;
 }
 
 /** The longest span of minutes {@link replay} accepts between the first and the last row (10 years). */
@@ -169,9 +206,15 @@ export function replay(rows: readonly ReplayRow[], options: ReplayOptions): Repl
   const fraction = errorBudgetFraction(target);
   const windowMinutes = wholeMinutes(options.windowMs);
   const tiers: ReplayTier[] = [];
-  const evaluated: Array<{ severity: Severity; long: number; short: number; burnRate: number }> =
-    [];
-  for (const t of deriveTiers(options.windowMs)) {
+  const evaluated: Array<{
+    severity: Severity;
+    long: number;
+    short: number;
+    burnRate: number;
+    hold: number;
+  }> = [];
+  const minEvents = options.minEvents ?? 0;
+  for (const t of options.tiers ?? deriveTiers(options.windowMs)) {
     const long = wholeMinutes(t.longWindowMs);
     const short = wholeMinutes(t.shortWindowMs);
     const tier: ReplayTier = {
@@ -181,18 +224,21 @@ export function replay(rows: readonly ReplayRow[], options: ReplayOptions): Repl
       burnRate: t.burnRate,
     };
     const rounded = long * MINUTE_MS !== t.longWindowMs || short * MINUTE_MS !== t.shortWindowMs;
-    tiers.push(
-      rounded
+    // a hold (`for:`) in whole minutes, at least one when there is one
+    const hold = t.holdMs ? Math.max(1, Math.round(t.holdMs / MINUTE_MS)) : 0;
+    tiers.push({
+      ...tier,
+      ...(rounded
         ? {
-            ...tier,
             exact: {
               long: formatDuration(t.longWindowMs),
               short: formatDuration(t.shortWindowMs),
             },
           }
-        : tier
-    );
-    evaluated.push({ severity: t.severity, long, short, burnRate: t.burnRate });
+        : {}),
+      ...(hold > 0 ? { for: formatDuration(hold * MINUTE_MS) } : {}),
+    });
+    evaluated.push({ severity: t.severity, long, short, burnRate: t.burnRate, hold });
   }
 
   // Minute m (0 = the first row's minute) holds the events of prefix index m + 1.
@@ -206,9 +252,20 @@ export function replay(rows: readonly ReplayRow[], options: ReplayOptions): Repl
   }
   const total = new Float64Array(span + 1);
   const bad = new Float64Array(span + 1);
+  const corrections = options.corrections;
+  let correctedRows = 0;
+  let correctedTotal = 0;
+  let correctedBad = 0;
   for (const r of rows) {
-    const m = Math.floor(r.timeMs / MINUTE_MS) - firstMinute;
+    const minute = Math.floor(r.timeMs / MINUTE_MS);
+    const m = minute - firstMinute;
     if (m < 0 || m >= span) throw new Error('replay rows must be sorted by time');
+    if (corrections !== undefined && corrections.activeAt(minute * MINUTE_MS)) {
+      correctedRows++;
+      correctedTotal += r.total;
+      correctedBad += r.bad;
+      continue;
+    }
     total[m + 1] += r.total;
     bad[m + 1] += r.bad;
   }
@@ -223,23 +280,26 @@ export function replay(rows: readonly ReplayRow[], options: ReplayOptions): Repl
   };
   const minuteIso = (m: number) => iso((firstMinute + m) * MINUTE_MS);
 
+  /** Per tier, the first minute of the current run of minutes at its threshold (-1: none). */
+  const heldSince = evaluated.map(() => -1);
   const open: Partial<Record<Severity, number>> = {};
   const alerts: AlertInterval[] = [];
   const every = options.progressEvery ?? 1000;
   for (let m = 0; m < span; m++) {
+    const firingNow: Record<Severity, boolean> = { page: false, ticket: false };
+    evaluated.forEach((t, i) => {
+      const on =
+        m + 1 >= t.long &&
+        reachesThreshold(burn(m, t.long), t.burnRate) &&
+        reachesThreshold(burn(m, t.short), t.burnRate) &&
+        (minEvents <= 0 || total[m + 1] - total[Math.max(0, m + 1 - t.long)] >= minEvents);
+      if (!on) heldSince[i] = -1;
+      else if (heldSince[i] < 0) heldSince[i] = m;
+      // a hold fires once the condition has held for `hold` minutes (Prometheus `for:`)
+      if (on && m - heldSince[i] >= t.hold) firingNow[t.severity] = true;
+    });
     for (const severity of ['page', 'ticket'] as const) {
-      let firing = false;
-      for (const t of evaluated) {
-        if (
-          t.severity === severity &&
-          m + 1 >= t.long &&
-          reachesThreshold(burn(m, t.long), t.burnRate) &&
-          reachesThreshold(burn(m, t.short), t.burnRate)
-        ) {
-          firing = true;
-          break;
-        }
-      }
+      const firing = firingNow[severity];
       const since = open[severity];
       if (firing && since === undefined) open[severity] = m;
       else if (!firing && since !== undefined) {
@@ -296,6 +356,22 @@ export function replay(rows: readonly ReplayRow[], options: ReplayOptions): Repl
     exhaustedAt,
     alerts,
     tiers,
+    minEvents,
+    ...(corrections !== undefined
+      ? {
+          corrected: {
+            rows: correctedRows,
+            total: correctedTotal,
+            bad: correctedBad,
+            intervals:
+              span > 0
+                ? corrections
+                    .intervals(firstMinute * MINUTE_MS, (lastMinute + 1) * MINUTE_MS)
+                    .map(i => ({ name: i.name, start: iso(i.startMs), end: iso(i.endMs) }))
+                : [],
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import {
   formatDuration,
+  type CorrectionInterval,
   type CompositeSnapshot,
   type ErrorBudgetPolicy,
   type Explanation,
@@ -40,6 +41,13 @@ export interface SloReport {
   /** `slo.events` by `slo.outcome`. */
   events: { good: number; bad: number };
   /**
+   * SLOs that corrections apply to (docs/corrections.md): the correction
+   * intervals that overlap the SLO window (`[now − W, now]`; a calendar window's
+   * current period), by start, ISO 8601 UTC; an active one ends in the future.
+   * Absent when no correction applies to the SLO.
+   */
+  corrections?: Array<{ name: string; start: string; end: string }>;
+  /**
    * What burns the budget (`explain`'s offenders, largest first, over the
    * window in {@link attributionWindow}); empty without bad events.
    */
@@ -75,6 +83,11 @@ export interface SlosResponseExtras {
   composites?: readonly CompositeSnapshot[];
   /** The spec's policy (absent: the defaults). */
   policy?: ErrorBudgetPolicy;
+  /**
+   * Per snapshot (same order), the correction intervals overlapping its window
+   * (`SloState.correctionIntervals`), or undefined when none applies to the SLO.
+   */
+  corrections?: ReadonlyArray<readonly CorrectionInterval[] | undefined>;
 }
 
 /**
@@ -91,6 +104,7 @@ export function slosResponse(
     time: new Date(nowMs).toISOString(),
     slos: snapshots.map((s, i) => {
       const e = explanations[i];
+      const corrections = extras.corrections?.[i];
       const burnRates: Record<string, number> = {};
       for (const w of s.windows) burnRates[w.window] = w.burnRate;
       return {
@@ -112,6 +126,15 @@ export function slosResponse(
         firing: { page: s.firing.page, ticket: s.firing.ticket },
         status: s.status,
         events: { good: s.totals.good, bad: s.totals.bad },
+        ...(corrections !== undefined
+          ? {
+              corrections: corrections.map(c => ({
+                name: c.name,
+                start: new Date(c.startMs).toISOString(),
+                end: new Date(c.endMs).toISOString(),
+              })),
+            }
+          : {}),
         offenders: e?.top ?? [],
         attributionWindow: e?.window ?? formatDuration(s.windowMs),
         elevatedSince: e?.elevatedSince ?? null,

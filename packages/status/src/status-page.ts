@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
-import { explainSlo, type Explanation, type SloEngine, type SloSnapshot } from '@burnrate/core';
+import {
+  explainSlo,
+  type CorrectionInterval,
+  type Explanation,
+  type SloEngine,
+  type SloSnapshot,
+} from '@burnrate/core';
 import { bearerTokenMatches } from './auth';
 import { historyResponse } from './history-api';
 import { slosResponse, toJson } from './slos-api';
@@ -161,6 +167,7 @@ export class StatusPage {
           slosResponse(snapshots, now, explanations(engine, snapshots, now), {
             composites: engine.compositeSnapshots(snapshots),
             policy: engine.spec.policy,
+            corrections: correctionsOf(engine, now),
           })
         )
       );
@@ -253,4 +260,21 @@ export class StatusPage {
     }
     res.end(req.method === 'HEAD' ? undefined : body);
   }
+}
+
+/**
+ * Per engine state, the correction intervals overlapping its window (undefined
+ * for an SLO no correction applies to); worked out once per SLO, not per group.
+ */
+function correctionsOf(
+  engine: SloEngine,
+  nowMs: number
+): Array<readonly CorrectionInterval[] | undefined> {
+  if (engine.spec.corrections === undefined) return [];
+  const bySlo = new Map<string, readonly CorrectionInterval[] | undefined>();
+  return engine.states.map(s => {
+    if (!bySlo.has(s.slo.name))
+      bySlo.set(s.slo.name, s.hasCorrections ? s.correctionIntervals(nowMs) : undefined);
+    return bySlo.get(s.slo.name);
+  });
 }

@@ -7,6 +7,7 @@ import {
 import { DEFAULT_SCRAPE_INTERVAL_MS } from '@burnrate/rules';
 import { EXIT_OK, UsageError, type CliIo } from '../io';
 import { loadSpecFile } from '../spec-file';
+import { describeCorrections } from './describe-corrections';
 import { durationFlag, warnScrapeInterval } from './rules';
 
 /** One line describing a validated SLO. */
@@ -85,6 +86,7 @@ export function validateCommand(
   if (typeof spec === 'number') return spec;
   io.out(`${file}: ${spec.slos.length} SLO${spec.slos.length === 1 ? '' : 's'} valid\n`);
   for (const d of spec.slos) io.out(`  ${describeSlo(d)}\n`);
+  io.out(describeCorrections(spec.corrections, Date.now()));
   warnScrapeInterval(spec, scrapeMs, io);
   return EXIT_OK;
 }

@@ -101,7 +101,8 @@ export function replaySeries(
         : `the spec has no SLO named ${JSON.stringify(sloName)}`
     );
   const rows = parseReplayCsv(csv);
-  const one: SloSpec = { slos: [spec.slos[index]] };
+  // the SLO with its corrections: rows received inside one are left out, as the engine does
+  const one: SloSpec = { slos: [spec.slos[index]], corrections: spec.corrections };
   const engine = new SloEngine({ spec: one, maxFutureSkewMs: 0 });
   const state = engine.states[0];
   for (const [i, r] of rows.entries()) {

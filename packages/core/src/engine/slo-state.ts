@@ -544,6 +544,11 @@ export class SloState {
    * now]`; the current period of a calendar window), sorted by start: what
    * `/api/slos` lists. Empty without corrections.
    */
+  /** Whether any correction applies to the SLO. */
+  get hasCorrections(): boolean {
+    return this._corrections !== undefined;
+  }
+
   correctionIntervals(nowMs: number): CorrectionInterval[] {
     if (this._corrections === undefined) return [];
     const from =
