@@ -67,6 +67,8 @@ const GRPC_MAX_CONCURRENT_STREAMS = 8;
 const GRPC_MAX_CONNECTION_IDLE_MS = 30_000;
 /** How often stalled requests are looked for. */
 const SWEEP_INTERVAL_MS = 250;
+/** How often quiet journey traces are looked for (decisions are late by at most this). */
+const JOURNEY_SWEEP_INTERVAL_MS = 250;
 /** Prometheus scrape path. */
 export const METRICS_PATH = '/metrics';
 /** `service.name` of the collector's own metrics resource. */
@@ -167,6 +169,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     clock: options.clock,
     maxFutureSkewMs: options.maxFutureSkewMs,
     maxAttributionKeys: maxSeries,
+    maxTracesInFlight: options.maxTracesInFlight,
+    maxTraceBufferBytes: options.maxTraceBufferBytes,
+    maxTraceAgeMs: options.maxTraceAgeMs,
   });
   const budget = new InFlightBudget({ limitBytes: maxInFlightBytes });
   const metrics = new CollectorMetrics(() => budget.usedBytes);
@@ -395,6 +400,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     historyReadingIntervalMs(spec.slos.map(s => s.window.durationMs))
   );
   historyTimer.unref();
+  // journeys: quiet traces are decided by the engine's clock, spans coming or not
+  const journeyTimer =
+    engine.journeys !== undefined
+      ? setInterval(() => engine.journeys?.sweep(), JOURNEY_SWEEP_INTERVAL_MS)
+      : undefined;
+  journeyTimer?.unref();
 
   notifier?.start();
   ready = true;
@@ -430,8 +441,11 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         ready = false;
         if (timer !== undefined) clearInterval(timer);
         clearInterval(historyTimer);
+        if (journeyTimer !== undefined) clearInterval(journeyTimer);
         clearInterval(sweeper);
         await shutdownServers();
+        // the traces in flight are decided now (decided_early), not lost
+        engine.journeys?.flush();
         await snapshotting;
         await snapshotState();
         await shutdownMetrics();

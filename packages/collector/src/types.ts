@@ -58,6 +58,15 @@ export interface CollectorOptions {
    * (`otel.metric.overflow="true"`). @default 100
    */
   maxSeries?: number;
+  /**
+   * Journey SLOs: traces held at once, the least recently updated decided early
+   * past it (docs/journeys.md). @default 50000
+   */
+  maxTracesInFlight?: number;
+  /** Journey SLOs: estimated bytes the traces in flight may hold (same rule). @default 64 MiB */
+  maxTraceBufferBytes?: number;
+  /** Journey SLOs: a trace is decided, or dropped without entry span, this long after its first span. @default 2 minutes */
+  maxTraceAgeMs?: number;
   /** Bearer token required on OTLP requests (`Authorization: Bearer <token>`). @default none */
   token?: string;
   /** TLS for the OTLP and API servers: PEM file paths. @default plain text */

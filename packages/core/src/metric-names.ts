@@ -72,6 +72,27 @@ export const METRIC_SLO_ELIGIBLE_EVENTS = 'slo.eligible_events';
  */
 export const METRIC_SLO_STATUS = 'slo.status';
 
+/**
+ * Counter: traces the journey assembler let go, by how
+ * ({@link ATTR_SLO_JOURNEY_END}: `decided`, `decided_early`, `not_journey`,
+ * `no_entry`); per engine, no `slo.name` (one trace may count for several
+ * journey SLOs). Published only when the spec has journey SLOs. Unit `{trace}`.
+ * Prometheus: `slo_journey_traces_total`.
+ */
+export const METRIC_SLO_JOURNEY_TRACES = 'slo.journey.traces';
+/**
+ * Counter: spans that arrived after their trace was let go, by how the trace
+ * ended ({@link ATTR_SLO_JOURNEY_END}); they change nothing. Unit `{span}`.
+ * Prometheus: `slo_journey_late_spans_total`.
+ */
+export const METRIC_SLO_JOURNEY_LATE_SPANS = 'slo.journey.late_spans';
+/** Gauge: traces held by the journey assembler now (bounded by `maxTracesInFlight`). Unit `{trace}`. */
+export const METRIC_SLO_JOURNEY_TRACES_IN_FLIGHT = 'slo.journey.traces_in_flight';
+/** Gauge: estimated bytes the traces in flight hold (bounded by `maxTraceBufferBytes`). Unit `By`. */
+export const METRIC_SLO_JOURNEY_BUFFER_BYTES = 'slo.journey.buffer_bytes';
+/** Attribute of the journey counters: how a trace ended (see {@link METRIC_SLO_JOURNEY_TRACES}). */
+export const ATTR_SLO_JOURNEY_END = 'slo.journey.end';
+
 /** Attribute on every `slo.*` series: the SLO's name from the spec. */
 export const ATTR_SLO_NAME = 'slo.name';
 /** Attribute of `slo.burn_rate`: the alert window as a duration (`5m`, `1h`, `3d`). */

@@ -1,4 +1,5 @@
 export { SloMetrics, timeToExhaustionSeconds } from './slo-metrics';
+export { JourneyMetrics } from './journey-metrics';
 export type { SloMetricsOptions, DropCountsReader } from './slo-metrics';
 export {
   METRIC_SLO_OBJECTIVE,
@@ -30,6 +31,11 @@ export {
   UNIT_RATIO,
   UNIT_SECONDS,
   UNIT_EVENTS,
+  METRIC_SLO_JOURNEY_TRACES,
+  METRIC_SLO_JOURNEY_LATE_SPANS,
+  METRIC_SLO_JOURNEY_TRACES_IN_FLIGHT,
+  METRIC_SLO_JOURNEY_BUFFER_BYTES,
+  ATTR_SLO_JOURNEY_END,
   TIME_TO_EXHAUSTION_MAX_SECONDS,
 } from '@burnrate/core';
 export { METER_NAME } from './semconv';

@@ -48,6 +48,7 @@ import {
   UNIT_RATIO,
   UNIT_SECONDS,
 } from '@burnrate/core';
+import { JourneyMetrics } from './journey-metrics';
 import { METER_NAME } from './semconv';
 import { VERSION } from './version';
 
@@ -118,6 +119,8 @@ export class SloMetrics {
   private readonly _seriesAttributes: Array<Map<string, Attributes>> = [];
   private _retiring = false;
   private _registered = false;
+  /** The journey assembler's instruments, when the engine has journey SLOs. */
+  private readonly _journeyMetrics: JourneyMetrics | undefined;
 
   constructor(options: SloMetricsOptions) {
     this._engine = options.engine;
@@ -190,6 +193,8 @@ export class SloMetrics {
     );
     this._meter.addBatchObservableCallback(this._observe, this._observables);
     this._registered = true;
+    const journeys = this._engine.journeys;
+    this._journeyMetrics = journeys !== undefined ? new JourneyMetrics(m, journeys) : undefined;
   }
 
   /** The meter the instruments live on. */
@@ -203,6 +208,7 @@ export class SloMetrics {
     this._registered = false;
     this._retiring = false;
     this._meter.removeBatchObservableCallback(this._observe, this._observables);
+    this._journeyMetrics?.shutdown();
   }
 
   /**

@@ -17,6 +17,11 @@ export interface SloReport {
    * SLO has one entry per group, each with the SLO's `name`.
    */
   group?: Record<string, string>;
+  /**
+   * A journey SLO (`sli.trace`, docs/journeys.md): one event per trace, judged
+   * whole; absent on per-span SLOs.
+   */
+  journey?: true;
   service: string | null;
   /** Objective as a ratio (`slo.objective`). */
   objective: number;
@@ -110,6 +115,7 @@ export function slosResponse(
       return {
         name: s.name,
         ...(s.group !== undefined ? { group: { ...s.group } } : {}),
+        ...(s.definition.sli.trace !== undefined ? { journey: true as const } : {}),
         service: s.definition.service ?? null,
         objective: s.target,
         window: formatDuration(s.windowMs),

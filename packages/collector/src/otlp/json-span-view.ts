@@ -24,6 +24,11 @@ export class JsonSpanView implements SpanView {
     return idOf(this._span, 'traceId', 'trace_id');
   }
 
+  /** Whether the span has a `parentSpanId` (journeys: a root span has none). */
+  get hasParent(): boolean {
+    return idOf(this._span, 'parentSpanId', 'parent_span_id') !== undefined;
+  }
+
   /** The span's `spanId` (hex); undefined when absent. */
   get spanId(): string | undefined {
     return idOf(this._span, 'spanId', 'span_id');

@@ -28,10 +28,12 @@ export const SpanSlot = {
   /** Byte range of the span's `trace_state`, −1 when absent or empty. */
   TRACE_STATE_START: 10,
   TRACE_STATE_END: 11,
+  /** 1 when the span has a non-empty `parent_span_id` (journeys find the root by it), else 0. */
+  HAS_PARENT: 12,
 } as const;
 
 /** Int32 slots per span. */
-export const SPAN_STRIDE = 12;
+export const SPAN_STRIDE = 13;
 
 /**
  * Int32 slots per attribute: key start, key end, value start, value end (−1

@@ -33,6 +33,8 @@ export class ProtoSpanView implements SpanView {
   serviceName: string | undefined = undefined;
   /** The resource's `service.version`. */
   serviceVersion: string | undefined = undefined;
+  /** Whether the span has a parent span id (journeys: a root span has none). */
+  hasParent = false;
   /** @internal byte offset of the 16-byte trace id, −1 when none */
   _traceIdAt = -1;
   /** @internal byte offset of the 8-byte span id, −1 when none */
@@ -98,6 +100,7 @@ export class ProtoSpanView implements SpanView {
     this.serviceVersion = undefined;
     this._traceIdAt = -1;
     this._spanIdAt = -1;
+    this.hasParent = false;
   }
 
   /** The attribute's value (the last one when a key repeats); undefined when absent. */

@@ -192,6 +192,7 @@ export class ProtoTraceDecoder {
       view.serviceVersion = batch.versions[spans[o + SpanSlot.RESOURCE]];
       view._traceIdAt = spans[o + SpanSlot.TRACE_ID];
       view._spanIdAt = spans[o + SpanSlot.SPAN_ID];
+      view.hasParent = spans[o + SpanSlot.HAS_PARENT] === 1;
       view.endTimeMs = times[2 * i];
       view.durationMs = times[2 * i + 1];
       const ts = spans[o + SpanSlot.TRACE_STATE_START];
@@ -408,6 +409,7 @@ export class ProtoTraceDecoder {
     let spanId = -1;
     let traceStateStart = -1;
     let traceStateEnd = -1;
+    let hasParent = 0;
     // The cursor is the local `p`; one-byte tags and lengths (nearly all of
     // them) are read inline, the rest through the reader `r`, which also
     // reports wire errors with their byte offsets.
@@ -498,6 +500,15 @@ export class ProtoTraceDecoder {
           if (traceStateEnd === traceStateStart) traceStateStart = traceStateEnd = -1;
           break;
         case TAG_PARENT_SPAN_ID:
+          // a parent id of any length but zero: the span is not a root
+          hasParent = p < end && buf[p] !== 0 ? 1 : 0;
+          if (p < end && buf[p] < 0x80 && p + 1 + buf[p] <= end) p += 1 + buf[p];
+          else {
+            r.pos = p;
+            p = r.lengthEnd();
+            if (r.error !== '') break fields;
+          }
+          break;
         case TAG_EVENTS:
         case TAG_LINKS:
           if (p < end && buf[p] < 0x80 && p + 1 + buf[p] <= end) p += 1 + buf[p];
@@ -646,6 +657,7 @@ export class ProtoTraceDecoder {
     spans[o + SpanSlot.SPAN_ID] = spanId;
     spans[o + SpanSlot.TRACE_STATE_START] = traceStateStart;
     spans[o + SpanSlot.TRACE_STATE_END] = traceStateEnd;
+    spans[o + SpanSlot.HAS_PARENT] = hasParent;
     const times = batch.times;
     // nanoseconds → milliseconds from the two 32-bit halves (no BigInt)
     times[2 * i] = (endHi * TWO_32 + endLo) / 1e6;
