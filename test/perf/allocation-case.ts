@@ -15,20 +15,25 @@ import { ProtoTraceDecoder } from '@burnrate/collector';
 import { SloSpanProcessor } from '@burnrate/otel';
 import { allocatedBytesPerCall, type Allocation } from '../helpers/allocation';
 
-/** Ten SLOs of three SLIs (status, latency, attribute), all selecting POST /api/orders. */
-const SPEC = parseSpec(
-  'slos:\n' +
-    Array.from({ length: 10 }, (_, i) => {
-      const good = [
-        '{ status: ok }',
-        '{ latency: 300ms }',
-        '{ status: ok, attributes: { "app.payload.valid": true } }',
-      ][i % 3];
-      const route = i === 0 ? 'GET /api/orders/:id' : `GET /api/r${i}`;
-      return `  - { name: s${i}, service: checkout, objective: 99.9, window: 28d, sli: { spans: { routes: ["${route}", "POST /api/orders"] }, good: ${good} } }`;
-    }).join('\n') +
-    '\n'
-);
+/**
+ * Ten SLOs of three SLIs (status, latency, attribute), all selecting POST /api/orders;
+ * with `groupBy`, each grouped by it (docs/groups.md).
+ */
+const specOf = (groupBy = ''): ReturnType<typeof parseSpec> =>
+  parseSpec(
+    'slos:\n' +
+      Array.from({ length: 10 }, (_, i) => {
+        const good = [
+          '{ status: ok }',
+          '{ latency: 300ms }',
+          '{ status: ok, attributes: { "app.payload.valid": true } }',
+        ][i % 3];
+        const route = i === 0 ? 'GET /api/orders/:id' : `GET /api/r${i}`;
+        return `  - { name: s${i}, service: checkout, objective: 99.9, window: 28d,${groupBy} sli: { spans: { routes: ["${route}", "POST /api/orders"] }, good: ${good} } }`;
+      }).join('\n') +
+      '\n'
+  );
+const SPEC = specOf();
 
 /** 1,024 real SDK spans, GET and POST, every 50th a 503 (bad for the status SLOs), ending now. */
 function sdkSpans(badEvery = 50): ReadableSpan[] {
@@ -87,6 +92,19 @@ const CASES: Record<string, (calls: number) => Promise<Allocation>> = {
     const engine = new SloEngine({ spec: SPEC });
     const views = sdkSpans().map(s => new FieldView(s));
     return allocatedBytesPerCall(i => engine.record(views[i & 1023]), calls, 2 * calls);
+  },
+  async engineGrouped(calls) {
+    // one key (http.route) and two keys (route, method): every span finds its group
+    const engine = new SloEngine({ spec: specOf(' groupBy: [http.route],') });
+    const engine2 = new SloEngine({
+      spec: specOf(' groupBy: [http.route, http.request.method],'),
+    });
+    const views = sdkSpans().map(s => new FieldView(s));
+    return allocatedBytesPerCall(
+      i => (i & 1 ? engine2 : engine).record(views[(i >> 1) & 1023]),
+      calls,
+      2 * calls
+    );
   },
   async processor(calls) {
     const processor = new SloSpanProcessor({ spec: SPEC, diagnosticsIntervalMs: 0 });

@@ -41,6 +41,10 @@ describe('allocation per span (issue #10: 0 B/span in steady state)', function (
     assertNoAllocation(await measure('engine', CALLS));
   });
 
+  it('should allocate nothing in SloEngine.record of grouped SLOs (one and two groupBy keys)', async () => {
+    assertNoAllocation(await measure('engineGrouped', CALLS));
+  });
+
   it('should allocate nothing in SloSpanProcessor.onEnd over real SDK spans', async () => {
     assertNoAllocation(await measure('processor', CALLS));
   });

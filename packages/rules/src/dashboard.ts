@@ -1,4 +1,4 @@
-import type { SloSpec } from '@burnrate/core';
+import { groupLabelName, type SloSpec } from '@burnrate/core';
 import {
   ALERT_BUDGET_BURN,
   LABEL_SLO_NAME,
@@ -72,8 +72,8 @@ const SLO = `${LABEL_SLO_NAME}="$slo"`;
  * Burn rate by `labels` from the attribution counters:
  * `(bad / eligible) / (1 − objective)` over the panel's rate interval.
  */
-function burnBy(labels: string): string {
-  const rate = (metric: string) => `sum by (${labels}) (rate(${metric}{${SLO}}[$__rate_interval]))`;
+function burnBy(labels: string, sel: string): string {
+  const rate = (metric: string) => `sum by (${labels}) (rate(${metric}{${sel}}[$__rate_interval]))`;
   return `${rate(METRIC_SLO_BAD_EVENTS_TOTAL)} / ${rate(METRIC_SLO_ELIGIBLE_EVENTS_TOTAL)} / scalar(1 - max(${RECORD_OBJECTIVE}{${SLO}}))`;
 }
 
@@ -103,12 +103,21 @@ function thresholds(steps: Array<[number | null, string]>): Record<string, unkno
  * `slo_name` values of the recorded objective, limited to the spec's SLOs), and
  * read budget remaining, SLI against the objective, time to exhaustion, burn rate
  * per window with each tier's threshold, alert state, and good/bad event rates.
+ * A spec with grouped SLOs (`groupBy`) adds one multi-value variable per group
+ * label (`$http_route`, "All" by default): the per-group series match it, so a
+ * panel shows every selected group (legends name them) or one group alone.
  * Every query reads the series of {@link generateRules}' rules (or the raw
  * `slo_events_total` counters for event rates); import it with Grafana's
  * "Import dashboard" or provision it from a file.
  */
 export function generateDashboard(spec: SloSpec, options: DashboardOptions = {}): GrafanaDashboard {
   const names = [...spec.slos.map(s => s.name), ...(spec.composites ?? []).map(c => c.name)];
+  // grouped SLOs: one multi-value variable per group label of the spec; the
+  // per-group series match them (`All` is `.*`, which an ungrouped series
+  // without the label matches too), constant per-SLO series do not
+  const byLabel = groupVariables(spec);
+  const sel = SLO + byLabel.map(v => `,${v.label}=~"$${v.label}"`).join('');
+  const gl = byLabel.map(v => ` {{${v.label}}}`).join('');
   let id = 0;
   const panel = (
     type: string,
@@ -151,7 +160,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       'stat',
       'Error budget remaining',
       { x: 0, y: 0, w: 6, h: 6 },
-      [target('A', `${RECORD_BUDGET_REMAINING}{${SLO}}`, '{{slo_name}}')],
+      [target('A', `${RECORD_BUDGET_REMAINING}{${sel}}`, `{{slo_name}}${gl}`)],
       {
         unit: 'percentunit',
         decimals: 1,
@@ -173,7 +182,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       'SLI / objective',
       { x: 6, y: 0, w: 6, h: 6 },
       [
-        target('A', `${RECORD_SLI}{${SLO}}`, 'SLI'),
+        target('A', `${RECORD_SLI}{${sel}}`, `SLI${gl}`),
         target('B', `${RECORD_OBJECTIVE}{${SLO}}`, 'objective'),
       ],
       { unit: 'percentunit', decimals: 3, thresholds: thresholds([[null, 'blue']]) },
@@ -186,7 +195,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       'stat',
       'Time to exhaustion',
       { x: 12, y: 0, w: 6, h: 6 },
-      [target('A', `${RECORD_TIME_TO_EXHAUSTION}{${SLO}}`, '{{slo_name}}')],
+      [target('A', `${RECORD_TIME_TO_EXHAUSTION}{${sel}}`, `{{slo_name}}${gl}`)],
       {
         unit: 's',
         thresholds: thresholds([
@@ -208,7 +217,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       [
         target(
           'A',
-          `count by (severity) (ALERTS{alertname="${ALERT_BUDGET_BURN}",alertstate="firing",${SLO}}) or on() vector(0)`,
+          `count by (severity) (ALERTS{alertname="${ALERT_BUDGET_BURN}",alertstate="firing",${sel}}) or on() vector(0)`,
           '{{severity}}'
         ),
       ],
@@ -230,7 +239,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       'Burn rate by window',
       { x: 0, y: 6, w: 24, h: 9 },
       [
-        target('A', `${RECORD_BURN_RATE}{${SLO}}`, '{{slo_window}}'),
+        target('A', `${RECORD_BURN_RATE}{${sel}}`, `{{slo_window}}${gl}`),
         target(
           'B',
           `${RECORD_BURN_RATE_THRESHOLD}{${SLO}}`,
@@ -268,7 +277,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       'SLI against objective',
       { x: 0, y: 15, w: 12, h: 8 },
       [
-        target('A', `${RECORD_SLI}{${SLO}}`, 'SLI'),
+        target('A', `${RECORD_SLI}{${sel}}`, `SLI${gl}`),
         target('B', `${RECORD_OBJECTIVE}{${SLO}}`, 'objective'),
       ],
       {
@@ -290,7 +299,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       'timeseries',
       'Error budget remaining',
       { x: 12, y: 15, w: 12, h: 8 },
-      [target('A', `${RECORD_BUDGET_REMAINING}{${SLO}}`, 'remaining')],
+      [target('A', `${RECORD_BUDGET_REMAINING}{${sel}}`, `remaining${gl}`)],
       {
         unit: 'percentunit',
         custom: {
@@ -314,7 +323,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       [
         target(
           'A',
-          `max by (severity, slo_long_window, slo_short_window) (ALERTS{alertname="${ALERT_BUDGET_BURN}",alertstate="firing",${SLO}})`,
+          `max by (severity, slo_long_window, slo_short_window) (ALERTS{alertname="${ALERT_BUDGET_BURN}",alertstate="firing",${sel}})`,
           '{{severity}} {{slo_long_window}}/{{slo_short_window}}'
         ),
       ],
@@ -335,7 +344,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       [
         target(
           'A',
-          `sum by (${LABEL_SLO_OUTCOME}) (rate(${METRIC_SLO_EVENTS_TOTAL}{${SLO}}[$__rate_interval]))`,
+          `sum by (${LABEL_SLO_OUTCOME}) (rate(${METRIC_SLO_EVENTS_TOTAL}{${sel}}[$__rate_interval]))`,
           '{{slo_outcome}}'
         ),
       ],
@@ -370,7 +379,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       [
         target(
           'A',
-          `sum by (http_request_method, http_route, http_response_status_code, rpc_grpc_status_code, slo_failure_reason) (rate(${METRIC_SLO_BAD_EVENTS_TOTAL}{${SLO}}[$__rate_interval]))`,
+          `sum by (http_request_method, http_route, http_response_status_code, rpc_grpc_status_code, slo_failure_reason) (rate(${METRIC_SLO_BAD_EVENTS_TOTAL}{${sel}}[$__rate_interval]))`,
           '{{http_request_method}} {{http_route}} {{http_response_status_code}}{{rpc_grpc_status_code}} {{slo_failure_reason}}'
         ),
       ],
@@ -397,7 +406,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       [
         target(
           'A',
-          burnBy('http_request_method, http_route'),
+          burnBy('http_request_method, http_route', sel),
           '{{http_request_method}} {{http_route}}'
         ),
       ],
@@ -416,7 +425,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
       'timeseries',
       'Burn rate by version',
       { x: 12, y: 43, w: 12, h: 8 },
-      [target('A', burnBy('service_version'), '{{service_version}}')],
+      [target('A', burnBy('service_version', sel), '{{service_version}}')],
       {
         unit: 'x',
         min: 0,
@@ -436,10 +445,10 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
         'Bad time slices',
         { x: 0, y: 29, w: 24, h: 6 },
         [
-          target('A', `${RECORD_TIMESLICE_BAD}{${SLO}}`, 'bad slice'),
+          target('A', `${RECORD_TIMESLICE_BAD}{${sel}}`, `bad slice${gl}`),
           target(
             'B',
-            `sum_over_time(${RECORD_TIMESLICE_BAD}{${SLO}}[$__range])`,
+            `sum_over_time(${RECORD_TIMESLICE_BAD}{${sel}}[$__range])`,
             'bad slices in the range',
             true
           ),
@@ -500,6 +509,26 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
           current: names.length > 0 ? { text: names[0], value: names[0] } : {},
           hide: 0,
         },
+        ...byLabel.map(v => ({
+          name: v.label,
+          label: v.attribute,
+          description: `Groups of a grouped SLO (groupBy ${v.attribute}); ungrouped SLOs ignore it`,
+          type: 'query',
+          datasource: DS,
+          definition: `label_values(${RECORD_BUDGET_REMAINING}{${SLO}}, ${v.label})`,
+          query: {
+            qryType: 1,
+            query: `label_values(${RECORD_BUDGET_REMAINING}{${SLO}}, ${v.label})`,
+            refId: 'PrometheusVariableQueryEditor-VariableQuery',
+          },
+          refresh: 2,
+          sort: 1,
+          multi: true,
+          includeAll: true,
+          allValue: '.*',
+          current: { text: 'All', value: '$__all' },
+          hide: 0,
+        })),
       ],
     },
     annotations: {
@@ -509,7 +538,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
           datasource: DS,
           enable: true,
           iconColor: 'red',
-          expr: `ALERTS{alertname="${ALERT_BUDGET_BURN}",alertstate="firing",${SLO}}`,
+          expr: `ALERTS{alertname="${ALERT_BUDGET_BURN}",alertstate="firing",${sel}}`,
           titleFormat: '{{severity}} {{slo_long_window}}/{{slo_short_window}}',
           step: '1m',
         },
@@ -517,6 +546,20 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
     },
     panels,
   };
+}
+
+/**
+ * The group labels of every grouped SLO of the spec, once each, in spec order:
+ * the dashboard's group variables (`http_route`, shown as `http.route`).
+ */
+function groupVariables(spec: SloSpec): Array<{ label: string; attribute: string }> {
+  const out: Array<{ label: string; attribute: string }> = [];
+  for (const slo of spec.slos)
+    for (const attribute of slo.groupBy ?? []) {
+      const label = groupLabelName(attribute);
+      if (!out.some(v => v.label === label)) out.push({ label, attribute });
+    }
+  return out;
 }
 
 function escapeRegex(text: string): string {

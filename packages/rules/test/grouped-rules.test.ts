@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import {
   buildRuleGroups,
   counterValues,
+  generateDashboard,
   generateRules,
   groupLabels,
   type AlertingRule,
@@ -58,6 +59,15 @@ const INPUT = [
 const page = (long: string, short: string) =>
   `ALERTS{alertname="SloErrorBudgetBurn",alertstate="firing",http_route="/b",severity="page",slo_long_window="${long}",slo_name="api",slo_short_window="${short}"}`;
 
+/** A dashboard panel's query with its variables set (`$slo`, `$http_route`, …). */
+function dashboardQuery(title: string, target: number, vars: Record<string, string>): string {
+  const panel = generateDashboard(SPEC).panels.find(p => p.title === title)!;
+  return Object.entries(vars).reduce(
+    (expr, [k, v]) => expr.split(`$${k}`).join(v),
+    panel.targets[target].expr
+  );
+}
+
 describe('grouped SLO rules', () => {
   describe('groupLabels', () => {
     it("should name the groupBy attributes as the exporter's labels", () => {
@@ -106,6 +116,48 @@ describe('grouped SLO rules', () => {
     });
   });
 
+  describe('generateDashboard', () => {
+    it('should add a variable per group label and match it on per-group series only', () => {
+      const d = generateDashboard(SPEC);
+      const vars = d.templating.list.slice(2);
+      assert.deepStrictEqual(
+        vars.map(v => [v.name, v.label, v.definition, v.multi, v.includeAll, v.allValue]),
+        [
+          [
+            'http_route',
+            'http.route',
+            'label_values(slo:error_budget_remaining:ratio{slo_name="$slo"}, http_route)',
+            true,
+            true,
+            '.*',
+          ],
+          [
+            'app_tier',
+            'app.tier',
+            'label_values(slo:error_budget_remaining:ratio{slo_name="$slo"}, app_tier)',
+            true,
+            true,
+            '.*',
+          ],
+        ]
+      );
+      const burn = d.panels.find(p => p.title === 'Burn rate by window')!;
+      assert.deepStrictEqual(
+        burn.targets.map(t => [t.expr, t.legendFormat]),
+        [
+          [
+            'slo:burn_rate:rate{slo_name="$slo",http_route=~"$http_route",app_tier=~"$app_tier"}',
+            '{{slo_window}} {{http_route}} {{app_tier}}',
+          ],
+          [
+            'slo:burn_rate_threshold:ratio{slo_name="$slo"}',
+            '{{severity}} threshold {{slo_long_window}}/{{slo_short_window}}',
+          ],
+        ]
+      );
+    });
+  });
+
   describe('in promtool', () => {
     it('should record burn rates and budgets per group and page per group, across replicas', function () {
       this.timeout(600_000);
@@ -143,6 +195,23 @@ describe('grouped SLO rules', () => {
               value('slo:time_to_exhaustion:seconds{slo_name="api",http_route="/a"} == bool +Inf', [
                 ['{slo_name="api",http_route="/a"}', 1],
               ]),
+              // the dashboard's burn-rate panel with $slo = api and $http_route = /b
+              value(
+                dashboardQuery('Burn rate by window', 0, {
+                  slo: 'api',
+                  http_route: '/b',
+                  app_tier: '.*',
+                }),
+                [
+                  ['slo:burn_rate:rate{slo_name="api",slo_window="5m",http_route="/b"}', 50],
+                  ['slo:burn_rate:rate{slo_name="api",slo_window="30m",http_route="/b"}', 50],
+                  ['slo:burn_rate:rate{slo_name="api",slo_window="1h",http_route="/b"}', 50],
+                  ['slo:burn_rate:rate{slo_name="api",slo_window="2h",http_route="/b"}', 50],
+                  ['slo:burn_rate:rate{slo_name="api",slo_window="6h",http_route="/b"}', 50],
+                  ['slo:burn_rate:rate{slo_name="api",slo_window="1d",http_route="/b"}', 50],
+                  ['slo:burn_rate:rate{slo_name="api",slo_window="3d",http_route="/b"}', 50],
+                ]
+              ),
               // both page tiers fire for /b alone: /a and /c do not burn, /d lacks minEvents
               value('ALERTS{alertname="SloErrorBudgetBurn",alertstate="firing",severity="page"}', [
                 [page('1h', '5m'), 1],
