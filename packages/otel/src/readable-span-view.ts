@@ -107,6 +107,16 @@ export class ReadableSpanView implements SpanView {
     return typeof id === 'string' ? id : undefined;
   }
 
+  /**
+   * Whether the span has a parent (local or remote): journey SLOs take a span
+   * without one as the trace's root.
+   */
+  get hasParent(): boolean {
+    const p = (this._span as { parentSpanContext?: { spanId?: unknown } } | undefined)
+      ?.parentSpanContext;
+    return p !== undefined && p !== null && typeof p.spanId === 'string' && p.spanId.length > 0;
+  }
+
   /** The span's id (read for bad events only). */
   get spanId(): string | undefined {
     const id = this._span?.spanContext?.()?.spanId;

@@ -64,9 +64,16 @@ export class SloSpanProcessor implements SpanProcessor {
       clock: options.clock,
       maxFutureSkewMs: options.maxFutureSkewMs,
       maxAttributionKeys: options.maxAttributionKeys,
+      maxTracesInFlight: options.maxTracesInFlight,
+      maxTraceBufferBytes: options.maxTraceBufferBytes,
+      maxTraceAgeMs: options.maxTraceAgeMs,
     });
     this._fixedProvider = options.meterProvider;
-    this._clockTimer = setInterval(() => this._engine.tick(), CLOCK_TICK_MS);
+    // journeys: quiet traces are decided on this timer too, spans ending or not
+    this._clockTimer = setInterval(() => {
+      this._engine.tick();
+      this._engine.journeys?.sweep();
+    }, CLOCK_TICK_MS);
     this._clockTimer.unref();
     this._diagnostics = new SpanDiagnostics(this._engine);
     const every = options.diagnosticsIntervalMs ?? DEFAULT_DIAGNOSTICS_INTERVAL_MS;
@@ -191,6 +198,8 @@ export class SloSpanProcessor implements SpanProcessor {
     clearInterval(this._clockTimer);
     if (this._diagnosticsTimer !== undefined) clearInterval(this._diagnosticsTimer);
     this._diagnostics.unobserve();
+    // the journeys in flight are decided now (decided_early), before the last collection
+    this._engine.journeys?.flush();
     await this._notifier?.shutdown();
     this._metrics?.retireAfterNextCollection();
     this._metrics = undefined;

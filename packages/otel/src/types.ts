@@ -30,6 +30,16 @@ export interface SloSpanProcessorOptions {
    */
   maxAttributionKeys?: number;
   /**
+   * Journey SLOs (`sli.trace`) whose spans all end in this process: traces held
+   * at once, the least recently updated decided early past it
+   * (docs/journeys.md). @default 50000
+   */
+  maxTracesInFlight?: number;
+  /** Journey SLOs: estimated bytes the traces in flight may hold (same rule). @default 64 MiB */
+  maxTraceBufferBytes?: number;
+  /** Journey SLOs: a trace is decided, or dropped without entry span, this long after its first span. @default 2 minutes */
+  maxTraceAgeMs?: number;
+  /**
    * How often (ms) to look for setup problems in the spans no SLO counted — a
    * `service` no span has, route patterns with parameters while spans carry no
    * `http.route` — and report them through `diag.warn`; 0 turns it off.
