@@ -176,17 +176,23 @@ export class SloEngine {
     this._groups = this._slos.map((slo, i) => {
       const def = slo.definition;
       if (def.groupBy === undefined) return undefined;
-      return new SloGroups({
+      const groups: SloGroups = new SloGroups({
         keys: def.groupBy,
         maxGroups: def.maxGroups ?? DEFAULT_MAX_GROUPS,
         create: (group: GroupValues) => {
-          const state = new SloState(slo, { ...stateOptions, group, corrections: corrections[i] });
+          const state = new SloState(slo, {
+            ...stateOptions,
+            group,
+            corrections: corrections[i],
+            peers: groups,
+          });
           state.markStart(this._clock.now());
           this._finestMs = Math.min(this._finestMs, state.finestBucketMs);
           this._states.push(state);
           return state;
         },
       });
+      return groups;
     });
     this._attribution = options.attribution ?? true;
     this._sharedSlot = sharedSlots(options.spec.slos);

@@ -128,6 +128,12 @@ export interface SloStateOptions {
   statusThresholds?: StatusThresholds;
   /** The group's values by `groupBy` key: this state is one group of a grouped SLO. */
   group?: Readonly<Record<string, string>>;
+  /**
+   * A group's sibling states (its SLO's groups and overflow group): a group
+   * reports `no-data` only when none of them has counted an event for
+   * `alerting.noDataAfter` (a quiet route of a busy SLO is not dead instrumentation).
+   */
+  peers?: { readonly groups: readonly SloState[]; readonly overflow: SloState | undefined };
   /** The corrections that apply to the SLO: events recorded inside one are left out. */
   corrections?: CorrectionSchedule;
 }
@@ -200,6 +206,8 @@ export class SloState {
   private readonly _minEvents: number;
   /** `alerting.noDataAfter` in milliseconds. */
   private readonly _noDataAfterMs: number;
+  /** A group's siblings (see {@link SloStateOptions.peers}). */
+  private readonly _peers: SloStateOptions['peers'];
   /** The policy's status thresholds. */
   private readonly _thresholds: StatusThresholds | undefined;
   /** The SLO's corrections; undefined when none applies. */
@@ -254,6 +262,7 @@ export class SloState {
     });
     this._minEvents = resolveMinEvents(def);
     this._noDataAfterMs = resolveNoDataAfterMs(def);
+    this._peers = opts.peers;
     this._thresholds = opts.statusThresholds;
     this._history = new SloHistory(def.window.durationMs, this._labels);
     this._corrections = opts.corrections;
@@ -533,6 +542,11 @@ export class SloState {
   private _noData(nowMs: number): boolean {
     const after = this._noDataAfterMs;
     if (nowMs - this._lastEventMs < after) return false;
+    const peers = this._peers;
+    if (peers !== undefined) {
+      for (const p of peers.groups) if (nowMs - p._lastEventMs < after) return false;
+      if (peers.overflow !== undefined && nowMs - peers.overflow._lastEventMs < after) return false;
+    }
     const c = this._corrections;
     if (c === undefined) return true;
     if (c.activeAt(nowMs)) return false;

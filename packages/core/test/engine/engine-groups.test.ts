@@ -64,6 +64,32 @@ describe('SloEngine (grouped SLOs)', () => {
     });
   });
 
+  describe('.snapshot', () => {
+    it('should report no-data for a group only when the whole SLO has been quiet', () => {
+      const clock = clockAt(NOW);
+      const engine = new SloEngine({ spec: parseSpec(SPEC), clock });
+      engine.record(http('GET /a', 200));
+      engine.record(http('GET /b', 200));
+      // 2 h later (noDataAfter 1h): /b keeps receiving, /a is quiet but its SLO is not
+      clock.t = NOW + 2 * 3_600_000;
+      engine.record(http('GET /b', 200, { endTimeMs: clock.t }));
+      const status = () =>
+        engine.snapshot(clock.t).map(s => [s.group?.['http.route'] ?? s.name, s.status]);
+      assert.deepStrictEqual(status(), [
+        ['plain', 'healthy'],
+        ['/a', 'healthy'],
+        ['/b', 'healthy'],
+      ]);
+      // another 2 h without any span: every group of the SLO has no data
+      clock.t += 2 * 3_600_000;
+      assert.deepStrictEqual(status(), [
+        ['plain', 'no-data'],
+        ['/a', 'no-data'],
+        ['/b', 'no-data'],
+      ]);
+    });
+  });
+
   describe('.explain', () => {
     it('should explain the group asked for, and name it', () => {
       const engine = new SloEngine({ spec: parseSpec(SPEC), clock: clockAt(NOW) });
