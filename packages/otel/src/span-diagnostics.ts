@@ -58,9 +58,10 @@ export class SpanDiagnostics {
       .sort((a, b) => b[1] - a[1])
       .map(([s, n]) => `${JSON.stringify(s)} (${n})`);
     if (this._otherServices > 0) seen.push(`${this._otherServices} more`);
-    for (const state of this._engine.states) {
-      const slo = state.slo.definition;
-      if (state.totalGood + state.totalBad > 0) continue;
+    for (const slo of this._engine.spec.slos) {
+      // a grouped SLO has no state before its first group: every group counts
+      const states = this._engine.sloStates(slo.name);
+      if (states.some(st => st.totalGood + st.totalBad > 0)) continue;
       if (slo.service !== undefined && !this._services.has(slo.service)) {
         found.push(
           `SLO ${slo.name}: no span of service ${JSON.stringify(slo.service)} yet, while ${this.unmatched} server spans of other services matched no SLO: ${seen.join(', ')}; set OTEL_SERVICE_NAME (or the resource's service.name) or the SLO's service`

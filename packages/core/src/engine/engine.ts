@@ -537,6 +537,15 @@ export class SloEngine {
       }
       let ok = true;
       for (const entry of saved.groups) {
+        // a group without an event over a whole SLO window holds nothing: it is not
+        // restored (nor counted against maxGroups), so idle values expire at a restart
+        const last = entry?.state?.lastEventMs;
+        if (
+          typeof last === 'number' &&
+          typeof state.savedAtMs === 'number' &&
+          state.savedAtMs - last >= slo.definition.window.durationMs
+        )
+          continue;
         const values = entry?.values;
         const target =
           Array.isArray(values) && values.every(v => typeof v === 'string')

@@ -152,6 +152,22 @@ describe('SloEngine (grouped SLOs)', () => {
       );
     });
 
+    it('should not restore a group without an event over a whole SLO window', () => {
+      const clock = clockAt(NOW);
+      const engine = new SloEngine({ spec: parseSpec(SPEC), clock });
+      engine.record(http('GET /old', 500));
+      // 8 days later (the window is 7 d): only /new has events in the window
+      clock.t = NOW + 8 * 86_400_000;
+      engine.record(http('GET /new', 200, { endTimeMs: clock.t }));
+      const saved = engine.exportState(clock.t);
+      const restarted = new SloEngine({ spec: parseSpec(SPEC), clock });
+      restarted.importState(saved);
+      assert.deepStrictEqual(
+        restarted.sloStates('api').map(s => s.group?.['http.route']),
+        ['/new']
+      );
+    });
+
     it('should skip the groups of an SLO whose groupBy changed', () => {
       const engine = new SloEngine({ spec: parseSpec(SPEC), clock: clockAt(NOW) });
       engine.record(http('GET /a', 500));
