@@ -1,4 +1,5 @@
 import { groupLabelName, type SloSpec } from '@burnrate/core';
+import { correctionAnnotations } from './correction-annotations';
 import {
   ALERT_BUDGET_BURN,
   LABEL_SLO_NAME,
@@ -542,6 +543,7 @@ export function generateDashboard(spec: SloSpec, options: DashboardOptions = {})
           titleFormat: '{{severity}} {{slo_long_window}}/{{slo_short_window}}',
           step: '1m',
         },
+        ...correctionAnnotations(spec, DS),
       ],
     },
     panels,

@@ -50,6 +50,9 @@ export {
   RECORD_BUDGET_REMAINING,
   RECORD_TIME_TO_EXHAUSTION,
   RECORD_TIMESLICE_BAD,
+  RECORD_CORRECTION_ACTIVE,
+  RECORD_CORRECTION_LOCAL_TIME,
+  LABEL_TIME_ZONE,
   RECORD_OBJECTIVE,
   RECORD_BURN_RATE_THRESHOLD,
   ALERT_BUDGET_BURN,
@@ -89,3 +92,14 @@ export type {
   PromqlExprTest,
   ExpectedSample,
 } from './rule-tests';
+export {
+  correctionActiveExpr,
+  correctionRules,
+  localTimeExpr,
+  withCorrections,
+  utcOffsetExpr,
+  offsetChanges,
+  OFFSET_TABLE_FROM_MS,
+  OFFSET_TABLE_TO_MS,
+} from './correction-rules';
+export { correctionAnnotations } from './correction-annotations';

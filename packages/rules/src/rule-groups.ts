@@ -11,6 +11,7 @@ import {
   recordedWindows,
 } from '@burnrate/core';
 import { tierAnnotations } from './annotations';
+import { withCorrections } from './correction-rules';
 import {
   badSliceExpr,
   eligibleEventsExpr,
@@ -96,7 +97,7 @@ export function buildRuleGroups(spec: SloSpec, options: RulesOptions = {}): Rule
     }
     const group: RuleGroup = {
       name: `${GROUP_PREFIX}${slo.name}`,
-      rules: sloRules(slo, specPolicy(spec)),
+      rules: withCorrections(slo, spec.corrections, sloRules(slo, specPolicy(spec))),
     };
     if (options.interval !== undefined) group.interval = options.interval;
     groups.push(group);

@@ -77,6 +77,19 @@ export const RECORD_STATUS = 'slo:status';
  * slice target), else 0; recorded once per slice by the `burnrate-<slo>-slices` group.
  */
 export const RECORD_TIMESLICE_BAD = 'slo:timeslice_bad:bool';
+/**
+ * 1 while a correction (maintenance window) of the SLO is active, else 0
+ * (docs/corrections.md); only for SLOs that corrections apply to.
+ */
+export const RECORD_CORRECTION_ACTIVE = 'slo:correction:active';
+/**
+ * The local time of a correction's `timeZone` as seconds since the epoch read as
+ * UTC (`time()` + the zone's UTC offset, daylight-saving changes written out),
+ * label `time_zone`; read by `slo:correction:active`.
+ */
+export const RECORD_CORRECTION_LOCAL_TIME = 'slo:correction_local_time:seconds';
+/** Label of {@link RECORD_CORRECTION_LOCAL_TIME}: the IANA zone. */
+export const LABEL_TIME_ZONE = 'time_zone';
 
 /** Name of the generated multiwindow burn-rate alert. */
 export const ALERT_BUDGET_BURN = 'SloErrorBudgetBurn';
