@@ -13,6 +13,7 @@ import {
   eligibleEventsExpr,
   eligibleMatchers,
   formatNumber,
+  groupLabels,
   matchers,
   promDuration,
 } from './promql';
@@ -93,6 +94,30 @@ export function sloStatusRules(
     `${remaining} < ${formatNumber(t.attentionRemainingBelow)}`,
     `${burn} > ${formatNumber(t.attentionBurnRateAbove)}`,
   ];
+  const by = groupLabels(slo);
+  if (by.length > 0) {
+    // a grouped SLO: one status per group. Every condition is brought to the group's
+    // labels (`max by (g) (…)`) so that `or` keeps the first match of each group; the
+    // SLO-wide no-data applies to every group, as in the engine
+    const groups = `max by (${by.join(', ')}) (${remaining})`;
+    const perGroup = (code: number, condition: string) =>
+      `(0 * max by (${by.join(', ')}) (${condition}) + ${code})`;
+    const expr = [
+      perGroup(
+        statusCode('exhausted'),
+        `${remaining} <= ${formatNumber(t.exhaustedRemainingAtMost)}`
+      ),
+      `(0 * ${groups} + ${statusCode('no-data')} and on () (${noData}))`,
+      perGroup(statusCode('critical'), critical.join(' or ')),
+      perGroup(statusCode('warning'), warning.join(' or ')),
+      perGroup(statusCode('attention'), attention.join(' or ')),
+      `0 * ${groups}`,
+    ].join('\nor ');
+    return [
+      { record: RECORD_STATUS_CODE, expr, labels: base },
+      ...statusClassRules(slo.name, base),
+    ];
+  }
   const expr = [
     first(statusCode('exhausted'), `${remaining} <= ${formatNumber(t.exhaustedRemainingAtMost)}`),
     first(statusCode('no-data'), noData),

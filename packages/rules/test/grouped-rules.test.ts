@@ -195,6 +195,20 @@ describe('grouped SLO rules', () => {
               value('slo:time_to_exhaustion:seconds{slo_name="api",http_route="/a"} == bool +Inf', [
                 ['{slo_name="api",http_route="/a"}', 1],
               ]),
+              // the policy's status per group: /b and /d (1 bad of 5 over 28 d: remaining -19)
+              // exhausted, /a and /c healthy — as the engine classifies each group
+              value('slo:status:code{slo_name="api"}', [
+                ['slo:status:code{slo_name="api",http_route="/a"}', 0],
+                ['slo:status:code{slo_name="api",http_route="/b"}', 5],
+                ['slo:status:code{slo_name="api",http_route="/c"}', 0],
+                ['slo:status:code{slo_name="api",http_route="/d"}', 5],
+              ]),
+              value('slo:status{slo_name="api",slo_status="exhausted"}', [
+                ['slo:status{slo_name="api",slo_status="exhausted",http_route="/a"}', 0],
+                ['slo:status{slo_name="api",slo_status="exhausted",http_route="/b"}', 1],
+                ['slo:status{slo_name="api",slo_status="exhausted",http_route="/c"}', 0],
+                ['slo:status{slo_name="api",slo_status="exhausted",http_route="/d"}', 1],
+              ]),
               // the dashboard's burn-rate panel with $slo = api and $http_route = /b
               value(
                 dashboardQuery('Burn rate by window', 0, {
@@ -221,6 +235,23 @@ describe('grouped SLO rules', () => {
           },
         ],
       };
+      // every group of a quiet SLO has no data (noDataAfter 1h), as in the engine
+      const quietStatus = (at: string, code: number) => ({
+        expr: 'slo:status:code{slo_name="api"}',
+        eval_time: at,
+        exp_samples: ['/a', '/b'].map(r => ({
+          labels: `slo:status:code{slo_name="api",http_route="${r}"}`,
+          value: code,
+        })),
+      });
+      test.tests.push({
+        interval: '1m',
+        input_series: [
+          series('/a', 'good', 'a', '0+10x10 100x80'),
+          series('/b', 'good', 'a', '0+10x10 100x80'),
+        ],
+        promql_expr_test: [quietStatus('30m', 0), quietStatus('1h20m', 2)],
+      });
       const t = tempFiles({
         'rules.yaml': generateRules(SPEC),
         'groups.test.yaml': stringify(test),
