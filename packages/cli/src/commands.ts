@@ -8,7 +8,8 @@ import { exportCommand } from './commands/export';
 import { replayCommand } from './commands/replay';
 import { explainCommand } from './commands/explain';
 import { reportCommand } from './commands/report';
-import { DEFAULT_STATUS_URL, gateCommand, statusCommand } from './commands/status';
+import { DEFAULT_STATUS_URL, statusCommand } from './commands/status';
+import { gateCommand } from './commands/gate';
 import { validateCommand } from './commands/validate';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -425,9 +426,24 @@ Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
     name: 'gate',
     summary: 'may a release go out? exit 0 yes, 1 no',
     synopsis:
-      '[--url URL | --input FILE] [--slo NAME]... [--allow review] [--min-remaining 0.25] [--allow-no-data] [--json]',
+      '[--url URL | --input FILE | --prometheus URL] [--spec FILE] [--change-type TYPE] [--slo NAME]... [--allow review] [--min-remaining 0.25] [--allow-no-data] [--json]',
     flags: {
       ...SOURCE_FLAGS,
+      prometheus: {
+        type: 'string',
+        value: 'URL',
+        help: "a Prometheus server loaded with `burnrate rules` (http://127.0.0.1:9090): the fleet's numbers",
+      },
+      spec: {
+        type: 'string',
+        value: 'FILE',
+        help: "the spec whose policy decides (default: the collector's, else the defaults)",
+      },
+      'change-type': {
+        type: 'string',
+        value: 'TYPE',
+        help: "the kind of change (security-fix, rollback, …) for the policy's exceptions",
+      },
       slo: {
         type: 'string',
         multiple: true,
@@ -449,16 +465,25 @@ Example: burnrate explain checkout-availability --url http://127.0.0.1:4318`,
         help: 'approve SLOs without eligible events for alerting.noDataAfter (status no-data)',
       },
     },
-    details: `Each SLO's status gives a decision (healthy → approve, attention → review,
-warning and no-data → defer, critical and exhausted → block); the strictest wins.
+    details: `Each SLO's (and composite's) status gives the decision the error budget policy
+allows for it (policy.statuses.<status>.allows; by default healthy → approve,
+attention → review, warning and no-data → defer, critical and exhausted → block);
+an exception of the policy for --change-type replaces it; the strictest wins.
+Each answer names the SLO, why it has its status and the policy rule that decided,
+then the policy's actions and contacts. The numbers come from a collector (--url),
+a saved /api/slos (--input) or the recorded rules of a Prometheus server
+(--prometheus; give --spec for the policy and the composites).
 An SLO with no data is approved only with --allow-no-data.
-Exit: 0 when it is at most --allow; 1 otherwise, or when the collector does not
+Exit: 0 when it is at most --allow; 1 otherwise, or when the source does not
 answer or an SLO is unknown; 2 on a bad flag.`,
     run: ({ values }, io) =>
       gateCommand(
         {
           url: str(values.url),
           input: str(values.input),
+          prometheus: str(values.prometheus),
+          spec: str(values.spec),
+          changeType: str(values['change-type']),
           token: clientToken(values),
           slos: Array.isArray(values.slo) ? values.slo : [],
           allow: str(values.allow),

@@ -11,10 +11,7 @@ export { replayCommand } from './commands/replay';
 export { rulesCommand, dashboardCommand } from './commands/rules';
 export { collectorCommand, checkStateFile } from './commands/collector';
 export { exportCommand, EXPORT_FORMATS } from './commands/export';
-export {
-  statusCommand,
-  gateCommand,
-  readSlos,
-  burnRates,
-  DEFAULT_STATUS_URL,
-} from './commands/status';
+export { gateCommand, readingFromReport } from './commands/gate';
+export type { GateOptions, GateReading } from './commands/gate';
+export { readPrometheus, promQuery } from './prometheus-source';
+export { statusCommand, readSlos, burnRates, DEFAULT_STATUS_URL } from './commands/status';

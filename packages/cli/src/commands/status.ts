@@ -1,17 +1,17 @@
 import {
+  DEFAULT_POLICY,
   humanizeDuration,
   parseDuration,
-  releaseDecision,
-  strictestDecision,
-  suggest,
-  type ReleaseDecision,
+  policyDecision,
+  STATUS_ORDER,
   type SloStatus,
 } from '@burnrate/core';
 import type { SloReport, SlosResponse } from '@burnrate/status';
 import { apiGet, failure } from '../api-client';
-import { CliError, percent, table, toJson, UsageError, type CliIo } from '../io';
+import { CliError, percent, table, toJson, type CliIo } from '../io';
 import { readInput } from '../spec-file';
 import { offenderText } from './explain';
+import { actionText } from './gate';
 
 /** Where the current numbers come from: a running collector's `/api/slos`, or a saved copy of it. */
 export interface SourceOptions {
@@ -111,90 +111,15 @@ export async function statusCommand(
     ]),
   ];
   io.out(`${table(rows)}\n`);
+  // the policy's actions and contacts for each SLO's status
+  const policy = doc.policy ?? DEFAULT_POLICY;
+  const todo = doc.slos
+    .filter(s => (STATUS_ORDER as readonly string[]).includes(s.status))
+    .map(s => ({ name: entryName(s), ...policyDecision(policy, s.status as SloStatus) }))
+    .filter(d => d.action !== undefined || d.contacts.length > 0);
+  if (todo.length > 0) {
+    io.out('\n');
+    for (const d of todo) io.out(`${d.name} (${d.status}): ${actionText(d)}\n`);
+  }
   return 0;
-}
-
-/** Options of `burnrate gate`. */
-export interface GateOptions extends SourceOptions {
-  slos: string[];
-  allow: string | undefined;
-  minRemaining: string | undefined;
-  /** Approve SLOs whose status is `no-data` (otherwise they defer). @default false */
-  allowNoData?: boolean;
-  json: boolean;
-}
-
-const DECISIONS: readonly ReleaseDecision[] = ['approve', 'review', 'defer', 'block'];
-
-/**
- * `burnrate gate`: whether a deploy may go out. Each SLO's status gives a
- * decision (healthy → approve, attention → review, warning and no-data → defer,
- * critical and exhausted → block; no-data approves with `--allow-no-data`);
- * `--min-remaining` defers below that budget share. The
- * strictest decision wins; exit 0 when it is at most `--allow` (default review),
- * 1 otherwise.
- */
-export async function gateCommand(options: GateOptions, io: CliIo): Promise<number> {
-  const allow = (options.allow ?? 'review') as ReleaseDecision;
-  if (!DECISIONS.includes(allow))
-    throw new UsageError(
-      `--allow must be one of ${DECISIONS.join(', ')}, got ${JSON.stringify(options.allow)}`
-    );
-  let minRemaining = -Infinity;
-  if (options.minRemaining !== undefined) {
-    minRemaining = Number(options.minRemaining);
-    if (!Number.isFinite(minRemaining) || minRemaining > 1) {
-      throw new UsageError(
-        `--min-remaining must be a budget share such as 0.25, got ${JSON.stringify(options.minRemaining)}`
-      );
-    }
-  }
-  const doc = await readSlos(options);
-  const wanted = options.slos.length > 0 ? options.slos : doc.slos.map(s => s.name);
-  const missing = wanted.filter(n => !doc.slos.some(s => s.name === n));
-  if (missing.length > 0)
-    throw new CliError(
-      `no SLO named ${missing
-        .map(m => {
-          const hint = suggest(
-            m,
-            doc.slos.map(s => s.name)
-          );
-          return `${JSON.stringify(m)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`;
-        })
-        .join(', ')}`
-    );
-  const verdicts = doc.slos
-    .filter(s => wanted.includes(s.name))
-    .map(s => {
-      let decision = releaseDecision(s.status as SloStatus);
-      const reasons = [`status ${s.status}`];
-      if (s.status === 'no-data') {
-        if (options.allowNoData === true) {
-          decision = 'approve';
-          reasons.push('allowed by --allow-no-data');
-        } else reasons.push('no eligible events: nothing to judge by (--allow-no-data)');
-      }
-      if (s.remaining < minRemaining) {
-        decision = strictestDecision([decision, 'defer']);
-        reasons.push(`budget left ${percent(s.remaining, 3)} < ${percent(minRemaining, 3)}`);
-      }
-      return {
-        slo: s.name,
-        ...(s.group !== undefined ? { group: s.group } : {}),
-        decision,
-        remaining: s.remaining,
-        reasons,
-      };
-    });
-  const decision = strictestDecision(verdicts.map(v => v.decision));
-  const pass = DECISIONS.indexOf(decision) <= DECISIONS.indexOf(allow);
-  if (options.json) io.out(toJson({ decision, pass, allow, slos: verdicts }));
-  else {
-    io.out(
-      `${table([['SLO', 'decision', 'why'], ...verdicts.map(v => [entryName({ name: v.slo, group: v.group }), v.decision, v.reasons.join('; ')])])}\n`
-    );
-    io.out(`\ndecision: ${decision} (${pass ? 'pass' : 'fail'}: allowed up to ${allow})\n`);
-  }
-  return pass ? 0 : 1;
 }
