@@ -253,7 +253,7 @@ describe('burnrate gate from a collector, a snapshot and a real Prometheus', fun
         assert.deepStrictEqual(pay.contacts, ['payments-lead', '#checkout-oncall']);
         assert.match(
           fromPrometheus.text,
-          /checkout +exhausted +block +status exhausted: most restrictive component pay is exhausted; exhausted allows block \(policy\.statuses\.exhausted\.allows\)/
+          /checkout +block +status exhausted: most restrictive component pay is exhausted; exhausted allows block \(policy\.statuses\.exhausted\.allows\)/
         );
         assert.match(
           fromCollector.text,

@@ -160,8 +160,8 @@ export async function gateCommand(options: GateOptions, io: CliIo): Promise<numb
     const label = (v: Verdict) => entryName({ name: v.slo, group: v.group });
     io.out(
       `${table([
-        ['SLO', 'status', 'decision', 'why'],
-        ...verdicts.map(v => [label(v), v.status, v.decision, v.reasons.join('; ')]),
+        ['SLO', 'decision', 'why'],
+        ...verdicts.map(v => [label(v), v.decision, v.reasons.join('; ')]),
       ])}\n`
     );
     const todo = verdicts.filter(v => v.action !== undefined || v.contacts.length > 0);
