@@ -14,6 +14,7 @@ import * as allocation from './allocation';
 import * as collectorIngest from './collector-ingest';
 import * as coreRecord from './core-record';
 import * as ingest from './ingest';
+import * as journeys from './journeys';
 import * as memory from './memory';
 import * as replay from './replay';
 import * as spanOverhead from './span-overhead';
@@ -31,6 +32,7 @@ const benchmarks: Benchmark[] = [
   { name: 'ingest: OTLP decode + classify + record', run: ingest.run },
   { name: 'collector ingest: 10 attributes per span, 4 SLOs', run: collectorIngest.run },
   { name: 'replay: rows per second', run: replay.run },
+  { name: 'journeys: one journey SLO against the per-span path', run: journeys.run },
 ];
 
 /**

@@ -59,7 +59,7 @@ export interface CollectorOptions {
    */
   maxSeries?: number;
   /**
-   * Journey SLOs: traces held at once, the least recently updated decided early
+   * Journey SLOs: traces held at once, the oldest decided early
    * past it (docs/journeys.md). @default 50000
    */
   maxTracesInFlight?: number;

@@ -31,7 +31,7 @@ export interface SloSpanProcessorOptions {
   maxAttributionKeys?: number;
   /**
    * Journey SLOs (`sli.trace`) whose spans all end in this process: traces held
-   * at once, the least recently updated decided early past it
+   * at once, the oldest decided early past it
    * (docs/journeys.md). @default 50000
    */
   maxTracesInFlight?: number;

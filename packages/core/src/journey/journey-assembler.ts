@@ -54,7 +54,7 @@ export interface JourneyAssemblerOptions {
   /** The engine's clock: a span arrives, and a trace is decided, at its now. */
   clock: Clock;
   /**
-   * Traces held at once; past it the least recently updated trace is decided
+   * Traces held at once; past it the oldest trace (by first span) is decided
    * early (or dropped when it has no entry span yet). @default 50000
    */
   maxTracesInFlight?: number;
@@ -73,11 +73,11 @@ export interface JourneyAssemblerOptions {
   onDrop?: (reason: DropReason) => void;
 }
 
-/** One trace in flight. */
+/** One trace in flight (pooled: reused for another trace once ended). */
 class TraceRecord {
-  readonly traceId: string;
-  readonly firstSeenMs: number;
-  lastSeenMs: number;
+  traceId = '';
+  firstSeenMs = 0;
+  lastSeenMs = 0;
   /** Earliest start and latest end of its spans (ms since the epoch). */
   startMs = Infinity;
   endMs = -Infinity;
@@ -88,10 +88,15 @@ class TraceRecord {
   kept: Array<KeptSpan | undefined> | undefined = undefined;
   keptCount = 0;
 
-  constructor(traceId: string, nowMs: number) {
+  init(traceId: string, nowMs: number): void {
     this.traceId = traceId;
     this.firstSeenMs = nowMs;
     this.lastSeenMs = nowMs;
+    this.startMs = Infinity;
+    this.endMs = -Infinity;
+    this.hasRoot = false;
+    this.waitMs = -1;
+    this.keptCount = 0;
   }
 }
 
@@ -104,13 +109,13 @@ class TraceRecord {
  * recorded into each journey SLO's ordinary state like any event, and forgotten.
  *
  * Bounded: at most `maxTracesInFlight` traces and `maxTraceBufferBytes`
- * (estimated) bytes, the least recently updated trace decided early when full;
+ * (estimated) bytes, the oldest trace decided early when full;
  * traces older than `maxTraceAge` are decided or dropped; decided trace ids are
  * remembered (as many as `maxTracesInFlight`) so that their late spans are
  * counted by reason instead of starting a trace again.
  *
  * Transport-free: the engine hands it every span ({@link add}) and time moves
- * by its clock ({@link sweep}, also run by {@link add} about every 100 ms).
+ * by its clock ({@link sweep}, also run by {@link add} every 250 ms).
  * Never throws from {@link add}.
  */
 export class JourneyAssembler {
@@ -121,10 +126,11 @@ export class JourneyAssembler {
   private readonly _clock: Clock;
   private readonly _attribution: boolean;
   private readonly _onDrop: ((reason: DropReason) => void) | undefined;
-  /** Traces in flight, least recently updated first. */
+  /** Traces in flight, in the order of their first span (the oldest first). */
   private readonly _traces = new Map<string, TraceRecord>();
-  /** The trace id last moved to the end of {@link _traces}. */
-  private _lastTraceId: string | undefined = undefined;
+  /** Ended records and kept spans, reused (at most {@link POOL_SIZE} of each). */
+  private readonly _freeRecords: TraceRecord[] = [];
+  private readonly _freeKept: KeptSpan[] = [];
   private _bytes = 0;
   /** Ended trace ids and how they ended (index into {@link TRACE_ENDS}). */
   private readonly _ended = new Map<string, number>();
@@ -159,7 +165,7 @@ export class JourneyAssembler {
     this._minWaitMs = Math.min(...waits);
     this._maxWaitMs = Math.max(...waits);
     this._allRoot = this.journeys.every(j => j.rootEntry);
-    this._sweepEveryMs = Math.min(100, this._minWaitMs / 4);
+    this._sweepEveryMs = Math.min(SWEEP_EVERY_MS, this._minWaitMs / 4);
     const count = (name: string, v: number | undefined, fallback: number): number => {
       if (v === undefined) return fallback;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
@@ -236,16 +242,11 @@ export class JourneyAssembler {
         return;
       }
       this._makeRoom(TRACE_BYTES, now);
-      rec = new TraceRecord(traceId, now);
+      rec = this._freeRecords.pop() ?? new TraceRecord();
+      rec.init(traceId, now);
       this._traces.set(traceId, rec);
-      this._lastTraceId = traceId;
       this._bytes += TRACE_BYTES;
       counts.traces++;
-    } else if (this._lastTraceId !== traceId) {
-      // keep the map ordered by last update: the sweep reads the quiet ones first
-      this._traces.delete(traceId);
-      this._traces.set(traceId, rec);
-      this._lastTraceId = traceId;
     }
     rec.lastSeenMs = now;
     const end = span.endTimeMs;
@@ -289,8 +290,9 @@ export class JourneyAssembler {
   sweep(nowMs: number = this._clock.now()): void {
     this._nextSweepMs = nowMs + this._sweepEveryMs;
     for (const rec of this._traces.values()) {
+      // the map is in first-span order: no later trace can have been quiet long enough
+      if (nowMs - rec.firstSeenMs < this._minWaitMs) break;
       const quiet = nowMs - rec.lastSeenMs;
-      if (quiet < this._minWaitMs) break;
       const old = nowMs - rec.firstSeenMs >= this.maxTraceAgeMs;
       if (rec.waitMs >= 0) {
         if (quiet >= rec.waitMs) this._end(rec, DECIDED, nowMs);
@@ -306,7 +308,7 @@ export class JourneyAssembler {
       this._end(rec, rec.waitMs >= 0 ? DECIDED_EARLY : NO_ENTRY, nowMs);
   }
 
-  /** Ends the least recently updated traces until `bytes` more fit under both bounds. */
+  /** Ends the oldest traces (by first span) until `bytes` more fit under both bounds. */
   private _makeRoom(bytes: number, nowMs: number): void {
     const traces = this._traces;
     while (
@@ -327,7 +329,7 @@ export class JourneyAssembler {
     this._makeRoomFor(rec);
     if (rec.kept === undefined)
       rec.kept = new Array<KeptSpan | undefined>(2 * this.journeys.length).fill(undefined);
-    const k = new KeptSpan();
+    const k = this._freeKept.pop() ?? new KeptSpan();
     rec.kept[i] = k;
     rec.keptCount++;
     this._bytes += KEPT_SPAN_BYTES;
@@ -348,11 +350,28 @@ export class JourneyAssembler {
   private _end(rec: TraceRecord, how: number, nowMs: number): void {
     if (this._traces.get(rec.traceId) !== rec) return;
     this._traces.delete(rec.traceId);
-    if (this._lastTraceId === rec.traceId) this._lastTraceId = undefined;
     this._bytes -= TRACE_BYTES + rec.keptCount * KEPT_SPAN_BYTES;
     this._counts.ended[TRACE_ENDS[how]]++;
     if (how === DECIDED || how === DECIDED_EARLY) this._decide(rec, nowMs);
     this._remember(rec.traceId, how);
+    this._recycle(rec);
+  }
+
+  /** Puts an ended record and its kept spans back in the pools (bounded). */
+  private _recycle(rec: TraceRecord): void {
+    const kept = rec.kept;
+    if (kept !== undefined && rec.keptCount > 0) {
+      for (let i = 0; i < kept.length; i++) {
+        const k = kept[i];
+        if (k === undefined) continue;
+        kept[i] = undefined;
+        k.state = undefined;
+        if (this._freeKept.length < POOL_SIZE) this._freeKept.push(k);
+      }
+    }
+    rec.keptCount = 0;
+    rec.traceId = '';
+    if (this._freeRecords.length < POOL_SIZE) this._freeRecords.push(rec);
   }
 
   private _remember(traceId: string, how: number): void {
@@ -412,6 +431,16 @@ export class JourneyAssembler {
     }
   }
 }
+
+/**
+ * How often (engine clock) {@link JourneyAssembler.add} sweeps: every trace
+ * older than the shortest decisionWait is looked at, so a decision is late by
+ * at most this much.
+ */
+const SWEEP_EVERY_MS = 250;
+
+/** Most ended records (and kept spans) kept for reuse. */
+const POOL_SIZE = 4096;
 
 const DECIDED = 0;
 const DECIDED_EARLY = 1;

@@ -252,7 +252,7 @@ describe('JourneyAssembler', () => {
       assert.strictEqual(journeys.tracesInFlight, 0);
     });
 
-    it('should decide the least recently updated traces early at maxTracesInFlight, counted', () => {
+    it('should decide the oldest traces early at maxTracesInFlight, counted', () => {
       const { clock, engine, journeys } = setup({ maxTracesInFlight: 100 });
       for (let i = 0; i < 150; i++) {
         engine.record(entry(`t${i}`, 0, 100, i < 50 ? 503 : 200));
