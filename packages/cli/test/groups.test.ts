@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { SpanView } from '@burnrate/core';
@@ -102,6 +102,38 @@ describe('burnrate CLI with grouped SLOs', () => {
       const text = capture();
       assert.strictEqual(await main(['gate', '--url', `${base}/api/slos`], text), 1);
       assert.match(text.stdout, /^api\{http\.route=\/b\} +block/m);
+    });
+  });
+
+  describe('report', () => {
+    it('should report each group of a running collector under its own name', async () => {
+      const out = path.join(path.dirname(file), 'report.md');
+      const io = capture();
+      assert.strictEqual(
+        await main(['report', '--period', '7d', '--url', base, '-o', out], io),
+        0,
+        io.stderr
+      );
+      const text = readFileSync(out, 'utf8');
+      assert.ok(text.includes('api{http.route=/a}'), text);
+      assert.ok(text.includes('api{http.route=/b}'), text);
+    });
+
+    it('should replay a CSV through a grouped SLO as one series', async () => {
+      const csv = path.join(path.dirname(file), 'events.csv');
+      const start = Date.UTC(2026, 0, 1);
+      const rows = ['timestamp,total,bad'];
+      for (let m = 0; m < 120; m++)
+        rows.push(`${new Date(start + m * 60_000).toISOString()},100,${m < 10 ? 2 : 0}`);
+      writeFileSync(csv, rows.join('\n') + '\n');
+      const out = path.join(path.dirname(file), 'replayed.md');
+      const io = capture();
+      assert.strictEqual(
+        await main(['report', '--period', '7d', '--input', csv, '--spec', file, '-o', out], io),
+        0,
+        io.stderr
+      );
+      assert.ok(readFileSync(out, 'utf8').includes('api'));
     });
   });
 

@@ -23,6 +23,7 @@ import {
 } from '@burnrate/rules';
 import { apiGet, failure } from '../api-client';
 import { CliError } from '../io';
+import { entryName } from '../commands/status';
 
 /** Called after each query: done of total. */
 export type Progress = (done: number, total: number) => void;
@@ -69,13 +70,16 @@ export async function collectorSeries(
     );
   const series: PeriodSeries[] = [];
   for (const [i, s] of doc.slos.entries()) {
+    // a group of a grouped SLO: its values as query parameters, its name with them
+    const query =
+      s.group === undefined ? '' : `?${new URLSearchParams(Object.entries(s.group)).toString()}`;
     const h = (await getJson(
-      `${root}/api/slos/${encodeURIComponent(s.name)}/history`,
+      `${root}/api/slos/${encodeURIComponent(s.name)}/history${query}`,
       token
     )) as HistoryResponse;
     if (!h || !h.coarse || !Array.isArray(h.coarse.time))
       throw new CliError(`${root}/api/slos/${s.name}/history: not a burnrate history`);
-    series.push(fromColumns(h, h.coarse));
+    series.push(fromColumns({ ...h, name: entryName(s) }, h.coarse));
     progress?.(i + 1, doc.slos.length);
   }
   return { series, nowMs: Date.parse(doc.time) };
@@ -102,7 +106,9 @@ export function replaySeries(
     );
   const rows = parseReplayCsv(csv);
   // the SLO with its corrections: rows received inside one are left out, as the engine does
-  const one: SloSpec = { slos: [spec.slos[index]], corrections: spec.corrections };
+  // one series of counts: a grouped SLO is replayed as a whole (no group in a CSV row)
+  const { groupBy: _groupBy, maxGroups: _maxGroups, ...whole } = spec.slos[index];
+  const one: SloSpec = { slos: [whole], corrections: spec.corrections };
   const engine = new SloEngine({ spec: one, maxFutureSkewMs: 0 });
   const state = engine.states[0];
   for (const [i, r] of rows.entries()) {
