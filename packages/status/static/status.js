@@ -11,6 +11,24 @@
   var TOKEN_KEY = 'burnrate-token';
   var token = sessionStorage.getItem(TOKEN_KEY) || '';
   var charts = {}; // key -> uPlot
+  // the open SLO's correction intervals ({ name, start, end } in unix seconds), shaded on its charts
+  var corrections = [];
+
+  /** uPlot hook: shades every correction interval behind the series. */
+  function shadeCorrections(u) {
+    if (!corrections.length) return;
+    var ctx = u.ctx;
+    var left = u.bbox.left;
+    var right = u.bbox.left + u.bbox.width;
+    ctx.save();
+    ctx.fillStyle = 'rgba(128,128,128,0.22)';
+    corrections.forEach(function (c) {
+      var x0 = Math.max(left, u.valToPos(c.start, 'x', true));
+      var x1 = Math.min(right, u.valToPos(c.end, 'x', true));
+      if (x1 > x0) ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
+    });
+    ctx.restore();
+  }
   var sparkData = {}; // slo name -> [times, remaining]
   var lastSlos = [];
   var timer;
@@ -217,6 +235,7 @@
     if (u) u.destroy();
     container.textContent = '';
     opts.width = opts.width || width(container);
+    opts.hooks = { drawAxes: [shadeCorrections] };
     charts[key] = new uPlot(opts, data, container);
     return charts[key];
   }
@@ -286,6 +305,10 @@
       objective(s.objective) + ' over ' + s.window + ' · ' + s.bad + ' bad of ' + s.eligible + ' events';
     var m = merged(h);
     var now = Date.parse(h.time) / 1000;
+    corrections = (s.corrections || []).map(function (c) {
+      return { name: c.name, start: Date.parse(c.start) / 1000, end: Date.parse(c.end) / 1000 };
+    });
+    window.burnrateStatus.corrections = corrections;
     var tte = s.timeToExhaustionSeconds;
     // burn-down: remaining over the window, and the forecast at the 1 h burn rate
     var xs = m.time.slice();
@@ -399,6 +422,11 @@
       return a.start - b.start;
     });
     if (!all.length) list.appendChild(el('li', null, 'no alert fired in the history held'));
+    corrections.forEach(function (c) {
+      list.appendChild(
+        el('li', { 'data-severity': 'correction' }, 'correction ' + c.name + ' (events not eligible): ' + clock(c.start) + ' – ' + clock(c.end) + ' (' + duration(c.end - c.start) + ')')
+      );
+    });
     all.forEach(function (a) {
       list.appendChild(
         el('li', { 'data-severity': a.severity }, a.severity + ': ' + clock(a.start) + ' – ' + clock(a.end) + ' (' + duration(a.end - a.start) + ')')
@@ -464,6 +492,6 @@
     }
   });
   /** Read-only handle for debugging and the browser tests: the live uPlot charts by key. */
-  window.burnrateStatus = { charts: charts };
+  window.burnrateStatus = { charts: charts, corrections: corrections };
   poll();
 })();
