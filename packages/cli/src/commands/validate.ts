@@ -8,6 +8,7 @@ import { DEFAULT_SCRAPE_INTERVAL_MS } from '@burnrate/rules';
 import { EXIT_OK, UsageError, type CliIo } from '../io';
 import { loadSpecFile } from '../spec-file';
 import { describeCorrections } from './describe-corrections';
+import { describeComposites, describePolicy } from './describe-policy';
 import { durationFlag, warnScrapeInterval } from './rules';
 
 /** One line describing a validated SLO. */
@@ -87,6 +88,7 @@ export function validateCommand(
   io.out(`${file}: ${spec.slos.length} SLO${spec.slos.length === 1 ? '' : 's'} valid\n`);
   for (const d of spec.slos) io.out(`  ${describeSlo(d)}\n`);
   io.out(describeCorrections(spec.corrections, Date.now()));
+  io.out(describeComposites(spec) + describePolicy(spec));
   warnScrapeInterval(spec, scrapeMs, io);
   return EXIT_OK;
 }
