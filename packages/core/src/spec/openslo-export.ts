@@ -1,6 +1,13 @@
 import { stringify } from 'yaml';
 import { formatDuration } from '../duration';
-import { BURNRATE_SOURCE, RUNBOOK_ANNOTATION, SHORT_WINDOW_ANNOTATION } from './openslo';
+import { DEFAULT_MAX_GROUPS } from './check-groups';
+import {
+  BURNRATE_SOURCE,
+  GROUP_BY_ANNOTATION,
+  MAX_GROUPS_ANNOTATION,
+  RUNBOOK_ANNOTATION,
+  SHORT_WINDOW_ANNOTATION,
+} from './openslo';
 import { goodRaw, selectorRaw } from './spec-writer';
 import type { AlertTier, SloDefinition, SloSpec } from '../types';
 
@@ -53,6 +60,12 @@ export function sloToOpenSlo(slo: SloDefinition): Raw {
   if (Object.keys(slo.labels).length > 0) metadata.labels = { ...slo.labels };
   if (slo.alerting.runbook !== undefined)
     metadata.annotations = { [RUNBOOK_ANNOTATION]: slo.alerting.runbook };
+  if (slo.groupBy !== undefined)
+    metadata.annotations = {
+      ...(metadata.annotations as Raw | undefined),
+      [GROUP_BY_ANNOTATION]: slo.groupBy.join(','),
+      [MAX_GROUPS_ANNOTATION]: String(slo.maxGroups ?? DEFAULT_MAX_GROUPS),
+    };
   const w = slo.window;
   const timeWindow: Raw =
     w.type === 'rolling'

@@ -17,6 +17,10 @@ export const OPENSLO_KINDS = [
 export const SHORT_WINDOW_ANNOTATION = 'burnrate/short-window';
 /** Annotation of an exported SLO keeping `alerting.runbook`. */
 export const RUNBOOK_ANNOTATION = 'burnrate/runbook';
+/** Annotation of an exported SLO keeping `groupBy` (attribute keys joined by commas). */
+export const GROUP_BY_ANNOTATION = 'burnrate/group-by';
+/** Annotation of an exported SLO keeping `maxGroups`. */
+export const MAX_GROUPS_ANNOTATION = 'burnrate/max-groups';
 /** The metric source type whose `spec` holds burnrate's span selector or good predicates. */
 export const BURNRATE_SOURCE = 'burnrate';
 
@@ -289,6 +293,11 @@ function convertSlo(
   if (window) Object.assign(base, window);
   const sli = convertIndicator(spec, at, reg, issues);
   const alerting = convertPolicies(spec.alertPolicies, `${at}.alertPolicies`, reg, issues);
+  // grouped SLOs (burnrate's own export): checked by the SLO checker as written
+  const groupBy = meta.annotations?.[GROUP_BY_ANNOTATION];
+  if (typeof groupBy === 'string') base.groupBy = groupBy.split(',').map(k => k.trim());
+  const maxGroups = meta.annotations?.[MAX_GROUPS_ANNOTATION];
+  if (typeof maxGroups === 'string') base.maxGroups = Number(maxGroups);
   const runbook = meta.annotations?.[RUNBOOK_ANNOTATION];
   if (typeof runbook === 'string') base.alerting = { runbook, ...(alerting ?? {}) };
   else if (alerting) base.alerting = alerting;

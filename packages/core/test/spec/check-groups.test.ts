@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { DEFAULT_MAX_GROUPS, groupLabelName, parseSpec, SpecError } from '../../src';
+import { DEFAULT_MAX_GROUPS, groupLabelName, openSloYaml, parseSpec, SpecError } from '../../src';
 
 function issuesOf(text: string): string[] {
   try {
@@ -84,6 +84,16 @@ describe('check-groups', () => {
       assert.deepStrictEqual(issuesOf(slo('    maxGroups: 5')), [
         'slos[0].maxGroups: only applies with groupBy',
       ]);
+    });
+  });
+
+  describe('OpenSLO', () => {
+    it('should keep groupBy and maxGroups through an export and back', () => {
+      const spec = parseSpec(slo('    groupBy: [http.route, app.tier]\n    maxGroups: 7'));
+      const text = openSloYaml(spec);
+      assert.match(text, /burnrate\/group-by: http\.route,app\.tier/);
+      const back = parseSpec(text).slos[0];
+      assert.deepStrictEqual([back.groupBy, back.maxGroups], [['http.route', 'app.tier'], 7]);
     });
   });
 
