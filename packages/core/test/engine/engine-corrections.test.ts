@@ -111,6 +111,39 @@ describe('SloEngine with corrections', () => {
     });
   });
 
+  describe('.record (grouped SLO)', () => {
+    it("should leave out a correction's events in every group of the SLO", () => {
+      const spec = parseSpec(`
+slos:
+  - name: routes
+    service: checkout
+    objective: 99
+    window: 1d
+    groupBy: [http.route]
+    sli: { good: { status: ok } }
+corrections:
+  - name: x
+    start: "2026-06-01T00:01:00Z"
+    end: "2026-06-01T00:02:00Z"`);
+      const clock = clockAt(T);
+      const engine = new SloEngine({ spec, clock });
+      for (let s = 0; s < 180; s++) {
+        clock.t = T + s * SEC;
+        engine.tick();
+        for (const route of ['GET /a', 'GET /b'])
+          engine.record(http(route, 200, { endTimeMs: clock.t }));
+      }
+      const snaps = engine.snapshot(T + 180 * SEC);
+      assert.deepStrictEqual(
+        snaps.map(x => [x.group, x.eligible, x.corrected]),
+        [
+          [{ 'http.route': '/a' }, 120, 60],
+          [{ 'http.route': '/b' }, 120, 60],
+        ]
+      );
+    });
+  });
+
   describe('.snapshot', () => {
     it('should not report no-data during a correction, and count noDataAfter from its end', () => {
       const spec = specWith(
