@@ -49,6 +49,9 @@ export class ProtoSpanView implements SpanView {
   /** @internal this span's attributes: `_attrs[_attrStart, _attrEnd)` */
   _attrStart = 0;
   /** @internal */ _attrEnd = 0;
+  /** The bytes and hex string of the last trace id read. */
+  private readonly _lastTraceId = Buffer.alloc(16);
+  private _lastTraceIdHex: string | undefined = undefined;
   private readonly _strings: StringCache;
   private readonly _reader = new ProtoReader();
   private readonly _keys: AttributeKeys;
@@ -69,10 +72,22 @@ export class ProtoSpanView implements SpanView {
     return this._strings.get(this._buf, this._nameStart, this._nameEnd);
   }
 
-  /** The trace id as hex: built when read (the engine reads it for bad events only). */
+  /**
+   * The trace id as hex: built when read (the engine reads it for bad events,
+   * journey SLOs for every span). Spans of one trace often follow each other:
+   * the same 16 bytes as the last id read give the same string, not a new one.
+   */
   get traceId(): string | undefined {
     const at = this._traceIdAt;
-    return at < 0 ? undefined : this._buf.toString('hex', at, at + 16);
+    if (at < 0) return undefined;
+    const buf = this._buf;
+    const last = this._lastTraceId;
+    let i = 0;
+    while (i < 16 && buf[at + i] === last[i]) i++;
+    if (i === 16 && this._lastTraceIdHex !== undefined) return this._lastTraceIdHex;
+    buf.copy(last, 0, at, at + 16);
+    this._lastTraceIdHex = buf.toString('hex', at, at + 16);
+    return this._lastTraceIdHex;
   }
 
   /** The span id as hex, built when read. */
