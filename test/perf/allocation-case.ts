@@ -4,13 +4,20 @@
  * reads monomorphic; a test process that has seen every test's views would
  * measure the mix). Prints an {@link Allocation} as JSON.
  *
- * `node allocation-case.js engine|processor|proto CALLS`
+ * `node allocation-case.js engine|engineGrouped|engineCorrected|processor|proto CALLS`
  */
 import type { Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { parseSpec, SloEngine, type AttributeValue, type SpanView } from '@burnrate/core';
+import {
+  formatRecurrence,
+  parseRecurrence,
+  parseSpec,
+  SloEngine,
+  type AttributeValue,
+  type SpanView,
+} from '@burnrate/core';
 import { ProtoTraceDecoder } from '@burnrate/collector';
 import { SloSpanProcessor } from '@burnrate/otel';
 import { allocatedBytesPerCall, type Allocation } from '../helpers/allocation';
@@ -105,6 +112,37 @@ const CASES: Record<string, (calls: number) => Promise<Allocation>> = {
       calls,
       2 * calls
     );
+  },
+  async engineCorrected(calls) {
+    // half the SLOs inside a correction for the whole run (every event left out), all
+    // with a daily one about 12 hours away: the checks stay on their cached intervals
+    const now = Date.now();
+    const nightly = parseRecurrence(`FREQ=DAILY;BYHOUR=${(new Date(now).getUTCHours() + 12) % 24}`);
+    if (typeof nightly === 'string') throw new Error(nightly);
+    const engine = new SloEngine({
+      spec: {
+        ...SPEC,
+        corrections: [
+          {
+            type: 'once',
+            name: 'now',
+            slos: ['s0', 's1', 's2', 's3', 's4'],
+            startMs: now - 86_400_000,
+            endMs: now + 86_400_000,
+          },
+          {
+            type: 'recurring',
+            name: 'nightly',
+            rrule: formatRecurrence(nightly),
+            recurrence: nightly,
+            durationMs: 3_600_000,
+            timeZone: 'UTC',
+          },
+        ],
+      },
+    });
+    const views = sdkSpans().map(s => new FieldView(s));
+    return allocatedBytesPerCall(i => engine.record(views[i & 1023]), calls, 2 * calls);
   },
   async processor(calls) {
     const processor = new SloSpanProcessor({ spec: SPEC, diagnosticsIntervalMs: 0 });

@@ -45,6 +45,10 @@ describe('allocation per span (issue #10: 0 B/span in steady state)', function (
     assertNoAllocation(await measure('engineGrouped', CALLS));
   });
 
+  it('should allocate nothing in SloEngine.record with corrections (events inside one, and outside)', async () => {
+    assertNoAllocation(await measure('engineCorrected', CALLS));
+  });
+
   it('should allocate nothing in SloSpanProcessor.onEnd over real SDK spans', async () => {
     assertNoAllocation(await measure('processor', CALLS));
   });
