@@ -457,14 +457,20 @@
         })[0];
         if (!current) $('detail').hidden = true;
         return Promise.all(
-          doc.slos.slice(0, 50).map(function (s) {
-            var k = key(s);
-            return api('api/slos/' + encodeURIComponent(s.name) + '/history' + groupQuery(s)).then(function (h) {
-              sparkData[k] = [h.fine.time, h.fine.remaining];
-              sparkline(k);
-              if (current && key(current) === k) renderDetail(current, h);
-            });
-          })
+          doc.slos
+            .filter(function (s) {
+              // a composite has no history of its own (docs/composites.md)
+              return !s.composite;
+            })
+            .slice(0, 50)
+            .map(function (s) {
+              var k = key(s);
+              return api('api/slos/' + encodeURIComponent(s.name) + '/history' + groupQuery(s)).then(function (h) {
+                sparkData[k] = [h.fine.time, h.fine.remaining];
+                sparkline(k);
+                if (current && key(current) === k) renderDetail(current, h);
+              });
+            })
         );
       })
       .catch(showError)
