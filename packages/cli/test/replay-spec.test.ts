@@ -130,3 +130,56 @@ describe('burnrate validate with corrections', () => {
     );
   });
 });
+
+describe('burnrate status with corrections', () => {
+  it('should say which SLO is in a correction until when', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'burnrate-status-corrections-'));
+    const file = path.join(dir, 'slos.json');
+    const entry = (name: string, corrections?: unknown) => ({
+      name,
+      service: null,
+      objective: 0.99,
+      window: '1d',
+      eligible: 10,
+      good: 10,
+      bad: 0,
+      sli: 1,
+      budget: 0.1,
+      remaining: 1,
+      burnRates: { '1h': 0 },
+      timeToExhaustionSeconds: null,
+      firing: { page: false, ticket: false },
+      status: 'healthy',
+      events: { good: 10, bad: 0 },
+      offenders: [],
+      attributionWindow: '1d',
+      elevatedSince: null,
+      exemplars: [],
+      ...(corrections ? { corrections } : {}),
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        time: '2026-06-01T00:40:00.000Z',
+        slos: [
+          entry('checkout', [
+            { name: 'old', start: '2026-05-31T02:00:00.000Z', end: '2026-05-31T03:00:00.000Z' },
+            {
+              name: 'migration',
+              start: '2026-06-01T00:30:00.000Z',
+              end: '2026-06-01T01:00:00.000Z',
+            },
+          ]),
+          entry('search'),
+        ],
+      })
+    );
+    const io = capture();
+    assert.strictEqual(await main(['status', '--input', file], io), 0);
+    assert.match(
+      io.stdout,
+      /^checkout: in correction migration until 2026-06-01T01:00:00\.000Z \(events not eligible\)$/m
+    );
+    assert.doesNotMatch(io.stdout, /correction old|search: in correction/);
+  });
+});

@@ -31,3 +31,27 @@ export function describeCorrections(
     .map(c => `  ${describeCorrection(c, nowMs)}\n`)
     .join('')}`;
 }
+
+/**
+ * `burnrate status`'s lines for the corrections active at the document's time,
+ * one per SLO and correction (groups of an SLO share them): `NAME: in correction
+ * C until END (events not eligible)`.
+ */
+export function activeCorrectionLines(doc: {
+  time: string;
+  slos: ReadonlyArray<{
+    name: string;
+    corrections?: ReadonlyArray<{ name: string; start: string; end: string }>;
+  }>;
+}): string[] {
+  const now = Date.parse(doc.time);
+  const out: string[] = [];
+  for (const s of doc.slos) {
+    for (const c of s.corrections ?? []) {
+      if (!(Date.parse(c.start) <= now && now < Date.parse(c.end))) continue;
+      const line = `${s.name}: in correction ${c.name} until ${c.end} (events not eligible)`;
+      if (!out.includes(line)) out.push(line);
+    }
+  }
+  return out;
+}

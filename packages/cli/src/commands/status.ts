@@ -7,6 +7,7 @@ import {
   type SloStatus,
 } from '@burnrate/core';
 import type { SloReport, SlosResponse } from '@burnrate/status';
+import { activeCorrectionLines } from './describe-corrections';
 import { apiGet, failure } from '../api-client';
 import { CliError, percent, table, toJson, type CliIo } from '../io';
 import { readInput } from '../spec-file';
@@ -111,6 +112,8 @@ export async function statusCommand(
     ]),
   ];
   io.out(`${table(rows)}\n`);
+  const corrected = activeCorrectionLines(doc);
+  if (corrected.length > 0) io.out(`\n${corrected.join('\n')}\n`);
   // the policy's actions and contacts for each SLO's status
   const policy = doc.policy ?? DEFAULT_POLICY;
   const todo = doc.slos
