@@ -16,7 +16,7 @@
  * the per-round ratios (the machine is shared: absolute times drift, ratios less).
  * Heap growth per span is measured over ≥ 1 M spans with no GC in between.
  */
-import { exportTraceServiceRequestType } from './otlp-schema';
+import { exportTraceServiceRequestType } from '@burnrate/test-utils';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';

@@ -25,7 +25,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import type { ClientOrders, ClientReport } from './ingest-client';
 import { finishedSpans, specWith } from './fixtures';
 import { compare, median, perSecond, report, SMOKE } from './harness';
-import { exportTraceServiceRequestType } from './otlp-schema';
+import { exportTraceServiceRequestType } from '@burnrate/test-utils';
 
 /** Spans per export request (the OTel SDK's BatchSpanProcessor exports up to 512; collectors batch more). */
 export const SPANS_PER_REQUEST = 1000;

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { freePort, http, startNode, waitForHttp } from '../helpers/child';
-import { TestReceiver } from '../helpers/http-receiver';
+import { TestReceiver } from '@burnrate/test-utils';
 import { parsePrometheusText, sampleValue } from '../helpers/prom-text';
 import { otlpJson, startAlertmanager, type ServerProcess } from '../helpers/servers';
 

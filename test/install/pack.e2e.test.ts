@@ -39,6 +39,14 @@ function walk(dir: string, prefix = ''): string[] {
   );
 }
 
+/** Workspaces marked `"private": true`: packed by `npm pack --workspaces`, never installed. */
+const PRIVATE: string[] = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).workspaces as string[]
+)
+  .map(w => JSON.parse(readFileSync(join(ROOT, w, 'package.json'), 'utf8')))
+  .filter(p => p.private === true)
+  .map(p => p.name as string);
+
 describe('packed tarballs installed like a user', function () {
   this.timeout(900_000);
   let app = '';
@@ -51,21 +59,24 @@ describe('packed tarballs installed like a user', function () {
     const out = JSON.parse(
       npm(['pack', '--workspaces', '--json', '--pack-destination', packs], ROOT)
     ) as { name: string; filename: string }[];
-    tarballs = out.map(p => join(packs, p.filename));
+    // private workspaces (the shared test helpers) are never published: not installed
+    const published = out.filter(p => !PRIVATE.includes(p.name));
+    tarballs = published.map(p => join(packs, p.filename));
     app = mkdtempSync(join(tmpdir(), 'burnrate-user-app-'));
     writeFileSync(
       join(app, 'package.json'),
       JSON.stringify({ name: 'user-app', version: '1.0.0', private: true })
     );
     npm(['install', '--prefer-offline', ...tarballs, `express@${EXPRESS}`], app);
-    for (const p of out)
+    for (const p of published)
       packages.push({ name: p.name, dir: join(app, 'node_modules', ...p.name.split('/')) });
     for (const f of ['express-app.js', 'burnrate.yaml']) copyFileSync(join(APPS, f), join(app, f));
   });
 
   it('should pack every workspace and install them together from the tarballs alone', () => {
     const workspaces = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).workspaces;
-    assert.strictEqual(tarballs.length, workspaces.length);
+    assert.strictEqual(tarballs.length, workspaces.length - PRIVATE.length);
+    assert.deepStrictEqual(PRIVATE, ['@burnrate/test-utils']);
     assert.ok(!app.startsWith(ROOT), 'installed outside the repository');
     // npm ls exits non-zero on anything missing or invalid (peer ranges included)
     const tree = JSON.parse(npm(['ls', '--all', '--json'], app));

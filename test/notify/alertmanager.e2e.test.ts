@@ -6,7 +6,7 @@ import { parseSpec } from '@burnrate/core';
 import { silentLogger, startCollector, type RunningCollector } from '@burnrate/collector';
 import { generateRules, tierAlertLabels } from '@burnrate/rules';
 import { http } from '../helpers/child';
-import { TestReceiver } from '../helpers/http-receiver';
+import { TestReceiver } from '@burnrate/test-utils';
 import { parsePrometheusText } from '../helpers/prom-text';
 import {
   otlpJson,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startNode, type Child } from '../helpers/child';
-import { TestReceiver } from '../helpers/http-receiver';
+import { TestReceiver } from '@burnrate/test-utils';
 import { FAST_PAGE_SPEC } from './fast-page-spec';
 import { otlpJson } from '../helpers/servers';
 import { send } from '../collector/fixture';

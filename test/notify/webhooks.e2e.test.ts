@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import { parseSpec } from '@burnrate/core';
 import { silentLogger, startCollector, type RunningCollector } from '@burnrate/collector';
 import { http } from '../helpers/child';
-import { closedPort, TestReceiver } from '../helpers/http-receiver';
+import { closedPort, TestReceiver } from '@burnrate/test-utils';
 import { parsePrometheusText } from '../helpers/prom-text';
 import { otlpJson } from '../helpers/servers';
 import { send } from '../collector/fixture';

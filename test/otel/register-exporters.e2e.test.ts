@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { silentLogger, startCollector, type RunningCollector } from '@burnrate/collector';
 import { freePort, http, startNode, waitForHttp, type Child } from '../helpers/child';
 import { specWithMinEvents } from '../helpers/spec-copy';
-import { latestValue, OtlpMetricsReceiver, valueIn } from '../helpers/otlp-metrics-receiver';
+import { latestValue, OtlpMetricsReceiver, valueIn } from '@burnrate/test-utils';
 
 const ROOT = resolve(__dirname, '../../..');
 const SERVER = resolve(ROOT, 'examples/checkout/server.js');

@@ -1,7 +1,7 @@
 /**
  * An independent reference for what the collector's OTLP decoders should
- * count: the request decoded with protobufjs (a schema written here from the
- * OTLP .proto files) or `JSON.parse`, turned into plain span objects, and fed
+ * count: the request decoded with protobufjs (the schema of
+ * @burnrate/test-utils, written from the OTLP .proto files) or `JSON.parse`, turned into plain span objects, and fed
  * to a fresh `SloEngine` through a plain {@link SpanView}. None of the
  * collector's decoding code is used.
  */
@@ -12,7 +12,7 @@ import {
   type SloSpec,
   type SpanView,
 } from '@burnrate/core';
-import * as protobuf from 'protobufjs';
+import { exportTraceServiceRequestType } from '@burnrate/test-utils';
 
 /** A span as the reference decoders see it. */
 export interface RefSpan {
@@ -27,78 +27,8 @@ export interface RefSpan {
   attributes: Array<[string, AttributeValue]>;
 }
 
-const ANY_VALUE_FIELDS = {
-  stringValue: { type: 'string', id: 1 },
-  boolValue: { type: 'bool', id: 2 },
-  intValue: { type: 'int64', id: 3 },
-  doubleValue: { type: 'double', id: 4 },
-  arrayValue: { type: 'ArrayValue', id: 5 },
-  kvlistValue: { type: 'KeyValueList', id: 6 },
-  bytesValue: { type: 'bytes', id: 7 },
-};
-
-/** The OTLP trace request schema (opentelemetry-proto v1), the fields the SLIs read and their neighbours. */
-export const OTLP_ROOT = protobuf.Root.fromJSON({
-  nested: {
-    AnyValue: {
-      oneofs: { value: { oneof: Object.keys(ANY_VALUE_FIELDS) } },
-      fields: ANY_VALUE_FIELDS,
-    },
-    ArrayValue: { fields: { values: { rule: 'repeated', type: 'AnyValue', id: 1 } } },
-    KeyValueList: { fields: { values: { rule: 'repeated', type: 'KeyValue', id: 1 } } },
-    KeyValue: { fields: { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } } },
-    Resource: {
-      fields: {
-        attributes: { rule: 'repeated', type: 'KeyValue', id: 1 },
-        droppedAttributesCount: { type: 'uint32', id: 2 },
-      },
-    },
-    InstrumentationScope: {
-      fields: {
-        name: { type: 'string', id: 1 },
-        version: { type: 'string', id: 2 },
-        attributes: { rule: 'repeated', type: 'KeyValue', id: 3 },
-        droppedAttributesCount: { type: 'uint32', id: 4 },
-      },
-    },
-    Status: { fields: { message: { type: 'string', id: 2 }, code: { type: 'int32', id: 3 } } },
-    Span: {
-      fields: {
-        traceId: { type: 'bytes', id: 1 },
-        spanId: { type: 'bytes', id: 2 },
-        traceState: { type: 'string', id: 3 },
-        parentSpanId: { type: 'bytes', id: 4 },
-        flags: { type: 'fixed32', id: 16 },
-        name: { type: 'string', id: 5 },
-        kind: { type: 'int32', id: 6 },
-        startTimeUnixNano: { type: 'fixed64', id: 7 },
-        endTimeUnixNano: { type: 'fixed64', id: 8 },
-        attributes: { rule: 'repeated', type: 'KeyValue', id: 9 },
-        droppedAttributesCount: { type: 'uint32', id: 10 },
-        status: { type: 'Status', id: 15 },
-      },
-    },
-    ScopeSpans: {
-      fields: {
-        scope: { type: 'InstrumentationScope', id: 1 },
-        spans: { rule: 'repeated', type: 'Span', id: 2 },
-        schemaUrl: { type: 'string', id: 3 },
-      },
-    },
-    ResourceSpans: {
-      fields: {
-        resource: { type: 'Resource', id: 1 },
-        scopeSpans: { rule: 'repeated', type: 'ScopeSpans', id: 2 },
-        schemaUrl: { type: 'string', id: 3 },
-      },
-    },
-    ExportTraceServiceRequest: {
-      fields: { resourceSpans: { rule: 'repeated', type: 'ResourceSpans', id: 1 } },
-    },
-  },
-});
-
-const REQUEST = OTLP_ROOT.lookupType('ExportTraceServiceRequest');
+/** The OTLP trace request schema (opentelemetry-proto v1), as the ingest benchmark's baseline decodes it. */
+const REQUEST = exportTraceServiceRequestType();
 
 type Obj = Record<string, unknown>;
 

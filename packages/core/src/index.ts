@@ -79,6 +79,7 @@ export { calendarPeriod, parseLocalDateTime } from './windows/calendar';
 export { SliceTracker } from './windows/timeslices';
 export { RouteTable, parseRoutePattern, globToRegExp } from './classify/route-table';
 export { SpanFacts } from './classify/span-facts';
+export { internString } from './intern';
 export {
   CompiledSlo,
   Outcome,

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { DeliveryQueue, resolveTarget } from '../src/delivery-queue';
-import { closedPort, TestReceiver } from './receiver';
+import { closedPort, TestReceiver } from '@burnrate/test-utils';
 
 const quiet = { warn: () => {} };
 

@@ -4,7 +4,7 @@ import { buildRuleGroups, type AlertingRule } from '@burnrate/rules';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { AlertmanagerAlert, JsonWebhookBody, SlackWebhookBody } from '../src/message-formats';
 import { SloNotifier } from '../src/slo-notifier';
-import { TestReceiver } from './receiver';
+import { TestReceiver } from '@burnrate/test-utils';
 
 class TestReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}

@@ -1,6 +1,6 @@
 export { SloSpanProcessor, PROVIDER_CHECK_EVERY } from './slo-span-processor';
 export type { SloSpanProcessorOptions, ProcessorNotifications } from './types';
-export { ReadableSpanView, hrTimeToMs } from './readable-span-view';
+export { ReadableSpanView } from './readable-span-view';
 export { resolveSpec } from './resolve-spec';
 export type { SpecInput } from './resolve-spec';
 export { AlwaysRecordSampler } from './always-record-sampler';

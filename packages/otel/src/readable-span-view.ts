@@ -1,6 +1,5 @@
-import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { AttributeValue, SpanView } from '@burnrate/core';
+import { internString, type AttributeValue, type SpanView } from '@burnrate/core';
 
 const SERVICE_NAME = 'service.name';
 const SERVICE_VERSION = 'service.version';
@@ -153,21 +152,4 @@ export class ReadableSpanView implements SpanView {
         return this._lastValue;
     }
   }
-}
-
-/** The internalized copy of `s` (property keys are internalized). */
-function internString(s: string): string {
-  const o: Record<string, true> = {};
-  o[s] = true;
-  for (const k in o) return k;
-  return s;
-}
-
-/** `[seconds, nanoseconds]` → milliseconds; NaN when not a pair of finite numbers. */
-export function hrTimeToMs(t: HrTime | undefined): number {
-  if (t === undefined || t === null || typeof t !== 'object') return NaN;
-  const s = t[0];
-  const ns = t[1];
-  if (typeof s !== 'number' || typeof ns !== 'number') return NaN;
-  return s * 1e3 + ns / 1e6;
 }

@@ -9,7 +9,12 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { SloSpanProcessor } from '../src';
 import { near, spans } from './metric-helpers';
-import { flatten, OtlpJsonReceiver, type FlatPoint, type OtlpMetric } from './otlp-json-receiver';
+import {
+  flatten,
+  OtlpMetricsReceiver,
+  type FlatPoint,
+  type OtlpMetric,
+} from '@burnrate/test-utils';
 
 const T0 = Date.UTC(2026, 2, 2, 9, 30, 0);
 const MIN = 60_000;
@@ -204,13 +209,13 @@ function assertKnownValues(all: FlatPoint[]): void {
 }
 
 describe('SloMetrics through the OTLP/HTTP JSON metric exporter', () => {
-  let receiver: OtlpJsonReceiver;
+  let receiver: OtlpMetricsReceiver;
   let meterProvider: MeterProvider;
   let processor: SloSpanProcessor;
   let shop: Tracer;
 
   before(async () => {
-    receiver = await new OtlpJsonReceiver().start();
+    receiver = await new OtlpMetricsReceiver().start();
     const reader = new PeriodicExportingMetricReader({
       exporter: new OTLPMetricExporter({ url: `${receiver.url}/v1/metrics` }),
       // Only forceFlush exports in this test.
@@ -330,7 +335,7 @@ describe('SloMetrics through the OTLP/HTTP JSON metric exporter', () => {
 
 describe('SloMetrics through the OTLP/HTTP JSON metric exporter with delta temporality', () => {
   it('should send slo.events as deltas between exports that add up to the totals', async () => {
-    const receiver = await new OtlpJsonReceiver().start();
+    const receiver = await new OtlpMetricsReceiver().start();
     const reader = new PeriodicExportingMetricReader({
       exporter: new OTLPMetricExporter({
         url: `${receiver.url}/v1/metrics`,

@@ -1,18 +1,28 @@
 import * as assert from 'node:assert';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { hrTimeToMs, ReadableSpanView } from '../src';
+import { ReadableSpanView } from '../src';
 
 describe('ReadableSpanView', () => {
-  describe('hrTimeToMs', () => {
+  describe('times', () => {
+    const at = (endTime: unknown, duration: unknown) => {
+      const view = new ReadableSpanView();
+      view.span = { endTime, duration, attributes: {}, resource: { attributes: {} } } as never;
+      return [view.endTimeMs, view.durationMs];
+    };
+
     it('should convert [seconds, nanoseconds] to milliseconds', () => {
-      assert.strictEqual(hrTimeToMs([1_700_000_000, 250_000_000]), 1_700_000_000_250);
-      assert.strictEqual(hrTimeToMs([0, 1_500_000]), 1.5);
+      assert.deepStrictEqual(
+        at([1_700_000_000, 250_000_000], [0, 1_500_000]),
+        [1_700_000_000_250, 1.5]
+      );
     });
 
     it('should give NaN for anything else', () => {
-      assert.ok(Number.isNaN(hrTimeToMs(undefined)));
-      assert.ok(Number.isNaN(hrTimeToMs(['1', 2] as never)));
-      assert.ok(Number.isNaN(hrTimeToMs(5 as never)));
+      for (const bad of [undefined, ['1', 2], 5, null]) {
+        const [end, duration] = at(bad, bad);
+        assert.ok(Number.isNaN(end), String(bad));
+        assert.ok(Number.isNaN(duration), String(bad));
+      }
     });
   });
 

@@ -19,21 +19,19 @@ export const SpanSlot = {
   ATTRIBUTES_END: 5,
   /** Index of its resource's `service.name` in {@link ProtoSpanBatch.services}. */
   RESOURCE: 6,
-  /** 1 when the span can be recorded, 0 when it is rejected (no end time, say). */
-  USABLE: 7,
   /** Byte offset of the span's 16-byte `trace_id`, −1 when absent or of another length. */
-  TRACE_ID: 8,
+  TRACE_ID: 7,
   /** Byte offset of the span's 8-byte `span_id`, −1 when absent or of another length. */
-  SPAN_ID: 9,
+  SPAN_ID: 8,
   /** Byte range of the span's `trace_state`, −1 when absent or empty. */
-  TRACE_STATE_START: 10,
-  TRACE_STATE_END: 11,
+  TRACE_STATE_START: 9,
+  TRACE_STATE_END: 10,
   /** 1 when the span has a non-empty `parent_span_id` (journeys find the root by it), else 0. */
-  HAS_PARENT: 12,
+  HAS_PARENT: 11,
 } as const;
 
 /** Int32 slots per span. */
-export const SPAN_STRIDE = 13;
+export const SPAN_STRIDE = 12;
 
 /**
  * Int32 slots per attribute: key start, key end, value start, value end (−1

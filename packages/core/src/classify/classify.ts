@@ -9,6 +9,7 @@ import {
   type SloDefinition,
   type SpanSelector,
 } from '../types';
+import { internString } from '../intern';
 
 /** Outcome of classifying one span against one SLO. */
 export const Outcome = {
@@ -77,17 +78,6 @@ function scalarEquals(v: AttributeValue | undefined, want: string | number | boo
   if (v === want) return true;
   if (typeof v === 'bigint' && typeof want === 'number') return Number(v) === want;
   return false;
-}
-
-/**
- * The internalized copy of `s` (property keys are internalized): two
- * internalized strings compare by pointer, any other pair by content.
- */
-function internString(s: string): string {
-  const o: Record<string, true> = {};
-  o[s] = true;
-  for (const k in o) return k;
-  return s;
 }
 
 interface CompiledAttributes {

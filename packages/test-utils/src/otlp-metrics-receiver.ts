@@ -1,6 +1,5 @@
 /**
- * The OTLP metrics receiver of the end-to-end tests: OTLP/HTTP JSON (as
- * packages/otel/test/otlp-json-receiver.ts, which another project compiles),
+ * The OTLP metrics receiver of the tests: OTLP/HTTP JSON,
  * OTLP/HTTP protobuf and OTLP/gRPC, the protobuf decoded with protobufjs and a
  * schema written here from opentelemetry-proto (metrics/v1, common/v1).
  */
@@ -8,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protobuf from 'protobufjs';
+import { flatten, type OtlpMetricsRequest } from './otlp-json-metrics';
 
 const ANY_VALUE_FIELDS = {
   stringValue: { type: 'string', id: 1 },
@@ -88,85 +88,6 @@ export function decodeMetricsProto(body: Uint8Array): OtlpMetricsRequest {
     arrays: true,
     oneofs: false,
   }) as OtlpMetricsRequest;
-}
-
-/** One OTLP/JSON `KeyValue`. */
-interface KeyValue {
-  key: string;
-  value: Record<string, unknown>;
-}
-
-/** One OTLP/JSON number data point (`NumberDataPoint`). */
-export interface OtlpNumberPoint {
-  attributes?: KeyValue[];
-  startTimeUnixNano: string;
-  timeUnixNano: string;
-  asDouble?: number;
-  asInt?: string | number;
-}
-
-/** One OTLP/JSON metric of a gauge or a sum. */
-export interface OtlpMetric {
-  name: string;
-  description: string;
-  unit: string;
-  gauge?: { dataPoints: OtlpNumberPoint[] };
-  sum?: { dataPoints: OtlpNumberPoint[]; aggregationTemporality: number; isMonotonic: boolean };
-}
-
-/** An `ExportMetricsServiceRequest` as OTLP/JSON. */
-export interface OtlpMetricsRequest {
-  resourceMetrics: Array<{
-    resource: { attributes: KeyValue[] };
-    scopeMetrics: Array<{ scope: { name: string; version?: string }; metrics: OtlpMetric[] }>;
-  }>;
-}
-
-/** A flattened data point: the metric it belongs to, its attributes as a plain object, its value. */
-export interface FlatPoint {
-  metric: OtlpMetric;
-  scope: string;
-  attributes: Record<string, unknown>;
-  value: number;
-  point: OtlpNumberPoint;
-}
-
-/** `AnyValue` as a plain value (strings, booleans, numbers; int64 strings as numbers). */
-function anyValue(v: Record<string, unknown>): unknown {
-  if ('stringValue' in v) return v.stringValue;
-  if ('boolValue' in v) return v.boolValue;
-  if ('intValue' in v) return Number(v.intValue);
-  if ('doubleValue' in v) return v.doubleValue;
-  return v;
-}
-
-/** `KeyValue[]` as a plain object. */
-export function attributesOf(list: KeyValue[] | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const kv of list ?? []) out[kv.key] = anyValue(kv.value);
-  return out;
-}
-
-/** Every number data point of one request, flattened. */
-export function flatten(request: OtlpMetricsRequest): FlatPoint[] {
-  const out: FlatPoint[] = [];
-  for (const rm of request.resourceMetrics) {
-    for (const sm of rm.scopeMetrics) {
-      for (const metric of sm.metrics) {
-        for (const point of (metric.gauge ?? metric.sum)?.dataPoints ?? []) {
-          const value = point.asDouble ?? Number(point.asInt);
-          out.push({
-            metric,
-            scope: sm.scope.name,
-            attributes: attributesOf(point.attributes),
-            value,
-            point,
-          });
-        }
-      }
-    }
-  }
-  return out;
 }
 
 /**

@@ -2,7 +2,8 @@
  * The OTLP trace export request as a protobufjs schema, built with the
  * reflection API (`Type`, `Field`, `OneOf`, `Enum`) from
  * opentelemetry/proto/trace/v1/trace.proto and common/v1/common.proto: the
- * "full decode" baseline of the ingest benchmark.
+ * "full decode" baseline of the ingest benchmark, and the independent reference
+ * decoder of the reliability tests.
  */
 import * as protobuf from 'protobufjs';
 

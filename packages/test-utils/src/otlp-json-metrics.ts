@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** OTLP/JSON metrics as the test receivers keep them, and a flat view of their points. */
 
 /** One OTLP/JSON `KeyValue`. */
-interface KeyValue {
+export interface KeyValue {
   key: string;
   value: Record<string, unknown>;
 }
@@ -78,56 +77,4 @@ export function flatten(request: OtlpMetricsRequest): FlatPoint[] {
     }
   }
   return out;
-}
-
-/**
- * A minimal OTLP/HTTP JSON receiver on 127.0.0.1 (ephemeral port): keeps the
- * parsed body of every `POST /v1/metrics` and answers 200 `{}`, as a
- * collector does.
- */
-export class OtlpJsonReceiver {
-  /** Parsed bodies of `POST /v1/metrics`, oldest first. */
-  readonly metrics: OtlpMetricsRequest[] = [];
-  /** Content types of the requests received. */
-  readonly contentTypes: string[] = [];
-  private readonly _server: Server;
-
-  constructor() {
-    this._server = createServer((req, res) => this._handle(req, res));
-  }
-
-  /** Listens on 127.0.0.1, an ephemeral port. */
-  async start(): Promise<this> {
-    await new Promise<void>(resolve => this._server.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  /** `http://127.0.0.1:<port>`. */
-  get url(): string {
-    return `http://127.0.0.1:${(this._server.address() as AddressInfo).port}`;
-  }
-
-  close(): Promise<void> {
-    this._server.closeAllConnections();
-    return new Promise(resolve => this._server.close(() => resolve()));
-  }
-
-  private _handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', c => chunks.push(c));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      this.contentTypes.push(String(req.headers['content-type']));
-      try {
-        this.metrics.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        res.writeHead(400).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  }
 }
