@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import { parseSpec, SloEngine, type SpanView } from '@burnrate/core';
 import type { JsonWebhookBody } from '../src/message-formats';
 import { SloNotifier } from '../src/slo-notifier';
-import { TestReceiver } from './receiver';
+import { TestReceiver } from '@burnrate/test-utils';
 
 /** 90 % over 1 h grouped by route: page at 5x over 20 s and 5 s. */
 const SPEC = parseSpec(`
