@@ -169,6 +169,74 @@ describe('policy and composite rules', () => {
     }
   });
 
+  it('should read the firing page alert into the status (critical)', function () {
+    this.timeout(600_000);
+    // 99 % over 28 d; a day of good traffic, then 10 minutes all bad: burn(1h) = 1000 / 6000
+    // / 1 % = 16.7 and burn(5m) = 100 ≥ 13.44, while 1000 of 145,000 leaves 31 % of the
+    // budget. exhaustsWithin: 1m leaves the page alert the only way to critical.
+    const spec = parseSpec(`
+slos:
+  - { name: web, objective: 99, window: 28d, sli: { good: { status: ok } } }
+policy:
+  statuses: { critical: { exhaustsWithin: 1m }, warning: { exhaustsWithin: 1m } }
+`);
+    const test = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [
+            {
+              series: 'slo_events_total{slo_name="web",slo_outcome="good",instance="a"}',
+              values: counterValues([
+                { steps: 1441, increment: 100 },
+                { steps: 10, increment: 0 },
+              ]),
+            },
+            {
+              series: 'slo_events_total{slo_name="web",slo_outcome="bad",instance="a"}',
+              values: counterValues([
+                { steps: 1441, increment: 0 },
+                { steps: 10, increment: 100 },
+              ]),
+            },
+          ],
+          promql_expr_test: [
+            {
+              expr: 'slo:status:code',
+              eval_time: '1d',
+              exp_samples: [{ labels: 'slo:status:code{slo_name="web"}', value: 0 }],
+            },
+            {
+              expr: 'ALERTS{alertstate="firing",severity="page"}',
+              eval_time: '1d10m',
+              exp_samples: [
+                {
+                  labels:
+                    'ALERTS{alertname="SloErrorBudgetBurn",alertstate="firing",severity="page",slo_long_window="1h",slo_name="web",slo_short_window="5m"}',
+                  value: 1,
+                },
+              ],
+            },
+            {
+              expr: 'slo:status:code',
+              eval_time: '1d10m',
+              exp_samples: [{ labels: 'slo:status:code{slo_name="web"}', value: 4 }],
+            },
+          ],
+        },
+      ],
+    };
+    const t = tempFiles({ 'rules.yaml': generateRules(spec), 'page.test.yaml': stringify(test) });
+    try {
+      const r = promtool(['test', 'rules', 'page.test.yaml'], t.dir);
+      assert.strictEqual(r.status, 0, r.output);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('should write no budget-level alert unless the policy asks', () => {
     const plain = parseSpec(`
 slos:
