@@ -146,7 +146,8 @@ export class ReadableSpanView implements SpanView {
         return a['http.response.status_code'];
       default:
         if (key !== this._lastKey) {
-          this._lastValue = a[key] as AttributeValue | undefined;
+          // own keys only: `constructor` or `toString` must not read Object.prototype
+          this._lastValue = Object.hasOwn(a, key) ? (a[key] as AttributeValue) : undefined;
           this._lastKey = key;
         }
         return this._lastValue;

@@ -26,6 +26,26 @@ describe('ReadableSpanView', () => {
     });
   });
 
+  it('should read own attributes only: constructor or toString are absent unless the span has them', () => {
+    const view = new ReadableSpanView();
+    view.span = {
+      endTime: [1, 0],
+      duration: [0, 1],
+      attributes: { 'app.tier': 'gold' },
+      resource: { attributes: {} },
+    } as never;
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__'])
+      assert.strictEqual(view.attribute(key), undefined, key);
+    assert.strictEqual(view.attribute('app.tier'), 'gold');
+    view.span = {
+      endTime: [1, 0],
+      duration: [0, 1],
+      attributes: { constructor: 'set by the app' },
+      resource: { attributes: {} },
+    } as never;
+    assert.strictEqual(view.attribute('constructor'), 'set by the app');
+  });
+
   it('should read the span it points at without copying', () => {
     const view = new ReadableSpanView();
     const attributes = { 'http.route': '/a' };

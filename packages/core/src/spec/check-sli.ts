@@ -11,6 +11,14 @@ const KINDS = ['server', 'client', 'internal', 'producer', 'consumer', 'any'] as
 
 const MATCHER_KEYS = ['equals', 'notEquals', 'oneOf', 'exists', 'gt', 'gte', 'lt', 'lte', 'regex'];
 
+/**
+ * Sets `out[key]` as an own property whatever the key: `out['__proto__'] = v`
+ * would set the prototype instead and lose the predicate.
+ */
+function setOwn(out: Record<string, AttributeMatcher>, key: string, value: AttributeMatcher): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function checkAttributes(
   c: Checker,
   value: unknown,
@@ -23,7 +31,7 @@ export function checkAttributes(
   for (const [key, spec] of Object.entries(raw)) {
     const p = `${path}["${key}"]`;
     if (typeof spec === 'string' || typeof spec === 'number' || typeof spec === 'boolean') {
-      out[key] = { op: 'equals', value: spec };
+      setOwn(out, key, { op: 'equals', value: spec });
       continue;
     }
     const m = c.object(spec, p);
@@ -40,7 +48,7 @@ export function checkAttributes(
           c.fail(`${p}.${k}`, `must be a number, got ${show(m[k])}`);
         else bounds[k] = m[k] as number;
       }
-      out[key] = { op: 'compare', ...bounds };
+      setOwn(out, key, { op: 'compare', ...bounds });
     } else if (ops.length > 1) {
       c.fail(p, `give one test (or numeric bounds gt/gte/lt/lte), got ${ops.join(', ')}`);
     } else {
@@ -49,7 +57,7 @@ export function checkAttributes(
       const scalar = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
       if (op === 'equals' || op === 'notEquals') {
         if (!scalar) c.fail(`${p}.${op}`, `must be a string, number or boolean, got ${show(v)}`);
-        else out[key] = { op, value: v };
+        else setOwn(out, key, { op, value: v });
       } else if (op === 'oneOf') {
         if (
           !Array.isArray(v) ||
@@ -60,16 +68,16 @@ export function checkAttributes(
             `${p}.oneOf`,
             `must be a non-empty list of strings, numbers or booleans, got ${show(v)}`
           );
-        } else out[key] = { op: 'oneOf', values: v };
+        } else setOwn(out, key, { op: 'oneOf', values: v });
       } else if (op === 'exists') {
         if (typeof v !== 'boolean') c.fail(`${p}.exists`, `must be true or false, got ${show(v)}`);
-        else out[key] = { op: 'exists', exists: v };
+        else setOwn(out, key, { op: 'exists', exists: v });
       } else if (op === 'regex') {
         if (typeof v !== 'string') c.fail(`${p}.regex`, `must be a string, got ${show(v)}`);
         else {
           try {
             new RegExp(v);
-            out[key] = { op: 'regex', pattern: v };
+            setOwn(out, key, { op: 'regex', pattern: v });
           } catch (e) {
             c.fail(
               `${p}.regex`,
