@@ -183,3 +183,16 @@ describe('burnrate status with corrections', () => {
     assert.doesNotMatch(io.stdout, /correction old|search: in correction/);
   });
 });
+
+describe('burnrate export with corrections', () => {
+  it('should say on stderr that corrections have no OpenSLO form', async () => {
+    const { spec } = files();
+    const io = capture();
+    assert.strictEqual(await main(['export', 'openslo', spec], io), 0);
+    assert.match(
+      io.stderr,
+      /note: the corrections: section \(1\) has no OpenSLO form and is left out/
+    );
+    assert.match(io.stdout, /kind: SLO/);
+  });
+});

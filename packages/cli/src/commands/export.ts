@@ -33,6 +33,10 @@ export function exportCommand(
   }
   if (spec.collector !== undefined)
     io.err('note: the collector: section has no OpenSLO form and is left out\n');
+  if (spec.corrections !== undefined && spec.corrections.length > 0)
+    io.err(
+      `note: the corrections: section (${spec.corrections.length}) has no OpenSLO form and is left out\n`
+    );
   emit(text, options.out, io, 'OpenSLO documents');
   return EXIT_OK;
 }
