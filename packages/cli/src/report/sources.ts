@@ -108,7 +108,7 @@ export function replaySeries(
   // the SLO with its corrections: rows received inside one are left out, as the engine does
   // one series of counts: a grouped SLO is replayed as a whole (no group in a CSV row)
   const { groupBy: _groupBy, maxGroups: _maxGroups, ...whole } = spec.slos[index];
-  const one: SloSpec = { slos: [whole], corrections: spec.corrections };
+  const one: SloSpec = { slos: [whole], corrections: spec.corrections, policy: spec.policy };
   const engine = new SloEngine({ spec: one, maxFutureSkewMs: 0 });
   const state = engine.states[0];
   for (const [i, r] of rows.entries()) {
@@ -186,7 +186,7 @@ export async function prometheusSeries(
     const good = column(events.find(r => r.metric[LABEL_SLO_OUTCOME] === 'good'));
     const bad = column(events.find(r => r.metric[LABEL_SLO_OUTCOME] === 'bad'));
     const rem = remaining.length > 0 ? column(remaining[0]) : timeMs.map(() => 1);
-    const { page, ticket, status } = alertsFromBurn(def, timeMs.length, burnRates, rem);
+    const { page, ticket, status } = alertsFromBurn(def, timeMs.length, burnRates, rem, spec);
     out.push({
       name: def.name,
       target: def.target,
@@ -210,7 +210,8 @@ function alertsFromBurn(
   def: SloDefinition,
   n: number,
   burnRates: Record<string, number[]>,
-  remaining: number[]
+  remaining: number[],
+  spec: SloSpec
 ): { page: boolean[]; ticket: boolean[]; status: string[] } {
   const page: boolean[] = [];
   const ticket: boolean[] = [];
@@ -227,14 +228,17 @@ function alertsFromBurn(
     ticket.push(firing.ticket);
     const burn1h = burnRates['1h']?.[i] ?? 0;
     const tte = timeToExhaustionMs(remaining[i], def.window.durationMs, burn1h);
-    const s = classifyStatus({
-      remaining: remaining[i],
-      burnRate: burn1h,
-      timeToExhaustionMs: tte,
-      pageFiring: firing.page,
-      ticketFiring: firing.ticket,
-      windowMs: def.window.durationMs,
-    });
+    const s = classifyStatus(
+      {
+        remaining: remaining[i],
+        burnRate: burn1h,
+        timeToExhaustionMs: tte,
+        pageFiring: firing.page,
+        ticketFiring: firing.ticket,
+        windowMs: def.window.durationMs,
+      },
+      spec.policy?.thresholds
+    );
     status.push(HISTORY_STATUSES.includes(s) ? s : 'unknown');
   }
   return { page, ticket, status };
