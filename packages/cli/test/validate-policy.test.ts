@@ -62,3 +62,16 @@ describe('burnrate validate', () => {
     });
   });
 });
+
+describe('burnrate export', () => {
+  it('should say that composites and the policy have no OpenSLO form', async () => {
+    const io = capture();
+    assert.strictEqual(await main(['export', 'openslo', file(SPEC)], io), 0);
+    assert.strictEqual(
+      io.stderr,
+      'note: the composites: section (1) has no OpenSLO v1 form and is left out\n' +
+        'note: the policy: section has no OpenSLO form and is left out\n'
+    );
+    assert.match(io.stdout, /kind: SLO/);
+  });
+});

@@ -37,6 +37,12 @@ export function exportCommand(
     io.err(
       `note: the corrections: section (${spec.corrections.length}) has no OpenSLO form and is left out\n`
     );
+  if (spec.composites !== undefined && spec.composites.length > 0)
+    io.err(
+      `note: the composites: section (${spec.composites.length}) has no OpenSLO v1 form and is left out\n`
+    );
+  if (spec.policy !== undefined)
+    io.err('note: the policy: section has no OpenSLO form and is left out\n');
   emit(text, options.out, io, 'OpenSLO documents');
   return EXIT_OK;
 }
