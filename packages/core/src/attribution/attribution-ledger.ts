@@ -301,23 +301,54 @@ export class AttributionLedger {
     this._count(row, time, weight);
     const view = facts.view;
     const traceId = view.traceId;
-    if (typeof traceId === 'string' && traceId.length > 0) {
-      const spanId = view.spanId;
-      const t = time[0];
-      const s = typeof spanId === 'string' ? spanId : '';
-      let i = this._exNext;
-      this._exTrace[i] = traceId;
-      this._exSpan[i] = s;
-      this._exTime[i] = t;
-      this._exRow[i] = row;
-      this._exNext = i + 1 === EXEMPLARS_PER_SLO ? 0 : i + 1;
-      const slot = this._rowExNext[row];
-      i = row * EXEMPLARS_PER_KEY + slot;
-      this._rowExTrace[i] = traceId;
-      this._rowExSpan[i] = s;
-      this._rowExTime[i] = t;
-      this._rowExNext[row] = slot + 1 === EXEMPLARS_PER_KEY ? 0 : slot + 1;
-    }
+    if (typeof traceId === 'string' && traceId.length > 0)
+      this.addExemplar(row, traceId, view.spanId, time[0]);
+  }
+
+  /**
+   * The good row of the span's key (route, method, version) when it exists —
+   * the overflow row when the key is past the cap —, else -1. Count cells
+   * (`cells/count-cells.ts`) ask it once per cell, then count into the row with
+   * {@link countGood}.
+   */
+  goodRow(facts: SpanFacts): number {
+    const entry = this._entry(facts);
+    return entry === undefined ? OVERFLOW_GOOD : entry.good;
+  }
+
+  /**
+   * The bad row of the span's key with `code` and `reason` (as
+   * {@link recordBad} takes them) when it exists — the overflow row past the
+   * cap —, else -1.
+   */
+  badRow(facts: SpanFacts, code: number, reason: number): number {
+    const entry = this._entry(facts);
+    if (entry === undefined) return OVERFLOW_BAD;
+    const row = entry.bad.get((code + 1) * REASON_SLOTS + (reason < 0 ? REASON_SLOTS - 1 : reason));
+    return row === undefined ? -1 : row;
+  }
+
+  /** Counts `weight` events in a row from {@link goodRow} or {@link badRow} at the time in `time[0]`. */
+  countRow(row: number, time: Float64Array, weight: number): void {
+    this._count(row, time, weight);
+  }
+
+  /** Keeps a bad event's trace and span ids as the newest exemplar of the SLO and of `row`. */
+  addExemplar(row: number, traceId: unknown, spanId: unknown, timeMs: number): void {
+    if (typeof traceId !== 'string' || traceId.length === 0) return;
+    const s = typeof spanId === 'string' ? spanId : '';
+    let i = this._exNext;
+    this._exTrace[i] = traceId;
+    this._exSpan[i] = s;
+    this._exTime[i] = timeMs;
+    this._exRow[i] = row;
+    this._exNext = i + 1 === EXEMPLARS_PER_SLO ? 0 : i + 1;
+    const slot = this._rowExNext[row];
+    i = row * EXEMPLARS_PER_KEY + slot;
+    this._rowExTrace[i] = traceId;
+    this._rowExSpan[i] = s;
+    this._rowExTime[i] = timeMs;
+    this._rowExNext[row] = slot + 1 === EXEMPLARS_PER_KEY ? 0 : slot + 1;
   }
 
   private _count(row: number, time: Float64Array, n: number): void {

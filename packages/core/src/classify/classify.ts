@@ -80,7 +80,8 @@ function scalarEquals(v: AttributeValue | undefined, want: string | number | boo
   return false;
 }
 
-interface CompiledAttributes {
+/** Compiled attribute tests: keys and predicates side by side. */
+export interface CompiledAttributes {
   readonly keys: readonly string[];
   readonly tests: readonly AttributePredicate[];
 }
@@ -217,6 +218,29 @@ export class CompiledSlo {
   /** The SLO's name. */
   get name(): string {
     return this.definition.name;
+  }
+
+  /**
+   * The latency threshold (ms) of spans of `method` and `route`: the route's
+   * own, else the default; NaN when the SLO has no latency predicate.
+   */
+  latencyThresholdMs(method: string | undefined, route: string | undefined): number {
+    if (!this._checkLatency) return NaN;
+    const t = this._latencyRoutes?.lookup(method, route);
+    return t !== undefined ? t : this._latencyDefaultMs;
+  }
+
+  /** The attribute tests of `good`: keys and compiled predicates, in spec order. */
+  get goodAttributes(): CompiledAttributes {
+    return this._goodAttributes;
+  }
+
+  /**
+   * Whether anything but the route selector depends on the route: per-route
+   * latency thresholds or route exclusions.
+   */
+  get routeDependent(): boolean {
+    return this._latencyRoutes !== undefined || this._exclude.some(e => e.routes !== undefined);
   }
 
   /** Whether the SLO selects spans by route at all. */

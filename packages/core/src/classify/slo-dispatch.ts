@@ -1,5 +1,18 @@
 import type { CompiledSlo } from './classify';
 
+/**
+ * What the dispatch knows of one (route, method): the candidate SLOs, and a
+ * slot for the count cells' plan of that route (`cells/count-cells.ts`),
+ * computed on first use: undefined until then, null when the cells cannot
+ * take the route's spans.
+ */
+export interface RouteEntry {
+  readonly candidates: Uint16Array;
+  readonly method: string | undefined;
+  readonly route: string | undefined;
+  plan: unknown;
+}
+
 /** Route/method pairs remembered before the memo starts over (bounds memory under unbounded routes). */
 export const DISPATCH_MEMO_LIMIT = 10_000;
 
@@ -12,13 +25,18 @@ export const DISPATCH_MEMO_LIMIT = 10_000;
  */
 export class SloDispatch {
   private readonly _slos: readonly CompiledSlo[];
-  private readonly _always: Uint16Array;
-  private readonly _memo = new Map<string, Map<string, Uint16Array>>();
+  private readonly _always: RouteEntry;
+  /**
+   * Whether any SLO selects by route or depends on it otherwise (else every
+   * span shares the entry {@link _always}).
+   */
+  private readonly _anyRoutes: boolean;
+  private readonly _memo = new Map<string, Map<string, RouteEntry>>();
   private _memoSize = 0;
   /** The last answer: consecutive spans of one route skip the maps. */
   private _lastRoute: string | undefined = undefined;
   private _lastMethod: string | undefined = undefined;
-  private _lastList: Uint16Array = new Uint16Array(0);
+  private _lastEntry: RouteEntry;
 
   constructor(slos: readonly CompiledSlo[]) {
     this._slos = slos;
@@ -26,18 +44,33 @@ export class SloDispatch {
     slos.forEach((s, i) => {
       if (!s.selectsRoutes && !s.isJourney) always.push(i);
     });
-    this._always = Uint16Array.from(always);
+    this._always = {
+      candidates: Uint16Array.from(always),
+      method: undefined,
+      route: undefined,
+      plan: undefined,
+    };
+    this._anyRoutes = slos.some(s => s.selectsRoutes || s.routeDependent);
+    this._lastEntry = this._always;
   }
 
   /** Indices of the SLOs whose route selector holds for `method` and `route`, in spec order. */
   candidates(method: string | undefined, route: string | undefined): Uint16Array {
-    if (route === undefined) return this._always;
-    if (route === this._lastRoute && method === this._lastMethod) return this._lastList;
+    return this.entry(method, route).candidates;
+  }
+
+  /**
+   * The {@link RouteEntry} of `method` and `route`. Spans without a route, and
+   * every span when no SLO selects by route, share one entry.
+   */
+  entry(method: string | undefined, route: string | undefined): RouteEntry {
+    if (route === undefined || !this._anyRoutes) return this._always;
+    if (route === this._lastRoute && method === this._lastMethod) return this._lastEntry;
     return this._lookup(method, route);
   }
 
-  /** {@link candidates} past the last answer (kept apart so that V8 inlines the check above). */
-  private _lookup(method: string | undefined, route: string): Uint16Array {
+  /** {@link entry} past the last answer (kept apart so that V8 inlines the check above). */
+  private _lookup(method: string | undefined, route: string): RouteEntry {
     const m = method ?? '';
     let byMethod = this._memo.get(route);
     if (byMethod !== undefined) {
@@ -47,7 +80,7 @@ export class SloDispatch {
     const out: number[] = [];
     for (let i = 0; i < this._slos.length; i++)
       if (!this._slos[i].isJourney && this._slos[i].matchesRoute(method, route)) out.push(i);
-    const list = Uint16Array.from(out);
+    const list: RouteEntry = { candidates: Uint16Array.from(out), method, route, plan: undefined };
     if (this._memoSize >= DISPATCH_MEMO_LIMIT) {
       this._memo.clear();
       this._memoSize = 0;
@@ -62,10 +95,10 @@ export class SloDispatch {
     return this._remember(route, method, list);
   }
 
-  private _remember(route: string, method: string | undefined, list: Uint16Array): Uint16Array {
+  private _remember(route: string, method: string | undefined, entry: RouteEntry): RouteEntry {
     this._lastRoute = route;
     this._lastMethod = method;
-    this._lastList = list;
-    return list;
+    this._lastEntry = entry;
+    return entry;
   }
 }

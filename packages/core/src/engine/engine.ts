@@ -2,6 +2,7 @@ import { KeyRegistry } from '../attribution/attribution-ledger';
 import { CompiledSlo, Outcome } from '../classify/classify';
 import { explainSlo, type Explanation } from '../attribution/explain';
 import { SloDispatch } from '../classify/slo-dispatch';
+import { CELL_NEW, CountCells, type CellPlan } from '../cells/count-cells';
 import { SpanFacts } from '../classify/span-facts';
 import { CorrectionSchedule } from '../corrections/correction-schedule';
 import {
@@ -62,6 +63,14 @@ export interface SloEngineOptions {
   maxAttributionKeys?: number;
   /** Buckets per attribution window. @default 60 */
   attributionBuckets?: number;
+  /**
+   * Whether spans fold into count cells (docs/performance.md): one increment
+   * per span whatever the number of SLOs, recorded in the windows once per
+   * clock reading; off, every span is classified against every candidate SLO
+   * as it arrives (the benchmark's and the tests' reference). The counts are
+   * the same either way. @default true
+   */
+  countCells?: boolean;
   /** Whether to keep the attribution ledgers at all (off: the benchmark's baseline). @default true */
   attribution?: boolean;
   /** Journey SLOs: traces held at once (see {@link JourneyAssembler}). @default 50000 */
@@ -143,6 +152,8 @@ export class SloEngine {
    * bucket or lies beyond the future skew (see {@link tick}).
    */
   private readonly _time = new Float64Array([NaN, Infinity, -Infinity]);
+  /** The count cells, undefined when off. */
+  private readonly _cells: CountCells | undefined;
   /** Width of the finest bucket of any state's rings (groups' included as they come), at most 1 s. */
   private _finestMs = 1000;
   /** The journey SLOs' trace assembler; undefined when the spec has none. */
@@ -200,6 +211,14 @@ export class SloEngine {
     this._slotSpan = new Float64Array(slots);
     this._slotOutcome = new Uint8Array(slots);
     this._dispatch = new SloDispatch(this._slos);
+    this._cells =
+      (options.countCells ?? true)
+        ? new CountCells(this._slos, this._base, keyRegistry)
+        : undefined;
+    if (this._cells !== undefined) {
+      const flush = () => this._flushCells();
+      for (const s of this._states) s.beforeRead = flush;
+    }
     this._finestMs = this._states.reduce((ms, s) => Math.min(ms, s.finestBucketMs), 1000);
     this._journeys = journeyAssembler(
       this._slos,
@@ -256,9 +275,25 @@ export class SloEngine {
 
   /** Cold path: a new clock reading into {@link _time}, with no span's end time. */
   private _readClock(): number {
+    this._flushCells();
     const now = this._clock.now();
     this._time[0] = now;
     return now;
+  }
+
+  /**
+   * Records what the count cells hold at the current reading (`_time[0]`, where
+   * the direct path counted each of their spans); called before the reading
+   * changes and before any read of the states.
+   */
+  private _flushCells(): void {
+    const cells = this._cells;
+    if (cells === undefined) return;
+    const now = this._time[0];
+    EVENT_TIME[0] = now;
+    EVENT_TIME[1] = now;
+    EVENT_TIME[2] = now;
+    cells.flush(EVENT_TIME, this._dropped, this._attribution);
   }
 
   /** Cold path of {@link record}: a new clock reading, caused by a span ending at `_time[1]`. */
@@ -267,7 +302,13 @@ export class SloEngine {
     const start = Math.floor(t[1] / this._finestMs) * this._finestMs;
     t[1] = start;
     t[2] = start + this._finestMs;
+    this._flushCells();
     t[0] = this._clock.now();
+  }
+
+  /** Count cells in use (0 when `countCells` is off). */
+  get countCellsInUse(): number {
+    return this._cells?.size ?? 0;
   }
 
   /** The injected clock. */
@@ -305,66 +346,27 @@ export class SloEngine {
     try {
       const facts = this._facts;
       facts.reset(span);
-      const base = this._base;
-      const slos = this._slos;
-      const candidates = this._dispatch.candidates(facts.method(), facts.route());
-      // what the span's times say, found at the first SLO it is eligible for
-      let times = TIMES_UNCHECKED;
-      const several = candidates.length > 1 && this._slotSpan.length > 0;
-      for (let c = 0; c < candidates.length; c++) {
-        const i = candidates[c];
-        const slot = several ? this._sharedSlot[i] : -1;
-        let outcome: Outcome;
-        if (slot < 0) outcome = slos[i].classify(facts, true);
-        else if (this._slotSpan[slot] === spanNumber) outcome = this._slotOutcome[slot] as Outcome;
-        else {
-          outcome = slos[i].classify(facts, true);
-          this._slotSpan[slot] = spanNumber;
-          this._slotOutcome[slot] = outcome;
+      const entry = this._dispatch.entry(facts.method(), facts.route());
+      const cells = this._cells;
+      let cell = -1;
+      if (cells !== undefined) {
+        const plan =
+          entry.plan === undefined ? cells.planOf(entry) : (entry.plan as CellPlan | null);
+        if (plan !== null) cell = this._fold(plan, span, weight);
+        if (cell >= 0) {
+          const ids = this._attribution && cells.hasBad(cell);
+          if (
+            !cells.add(cell, weight, ids ? span.traceId : undefined, ids ? span.spanId : undefined)
+          )
+            this._flushCells();
+          const direct = cells.direct(cell);
+          counted = cells.counted(cell);
+          if (direct.length > 0) counted += this._recordDirect(span, direct, weight, spanNumber);
+        } else {
+          counted = this._recordDirect(span, entry.candidates, weight, spanNumber);
+          if (cell === CELL_NEW) cells.create(plan as CellPlan, facts, this._attribution);
         }
-        if (outcome === Outcome.INELIGIBLE) continue;
-        let state = base[i];
-        if (state === undefined) state = (this._groups[i] as SloGroups).stateFor(facts);
-        if (times === TIMES_UNCHECKED) {
-          const end = span.endTimeMs;
-          const duration = span.durationMs;
-          times = TIMES_OK;
-          if (!(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity) {
-            times = TIMES_INVALID;
-          } else {
-            // The engine's time, read again only when the span says it moved on
-            // (a clock read allocates 16 B: docs/performance.md, allocation).
-            const t = this._time;
-            if (end < t[1] || end >= t[2] || end > t[0] + this._skewMs) {
-              t[1] = end;
-              this._readClockAtEnd();
-            }
-            const now = t[0];
-            if (end > now + this._skewMs) times = TIMES_FUTURE;
-            EVENT_TIME[0] = now;
-            EVENT_TIME[1] = now;
-            EVENT_TIME[2] = end;
-          }
-        }
-        if (times === TIMES_INVALID) {
-          this._dropped.invalid++;
-          continue;
-        }
-        if (times === TIMES_FUTURE) {
-          this._dropped.future++;
-          continue;
-        }
-        const isGood = outcome === Outcome.GOOD;
-        const good = isGood ? weight : 0;
-        const reason = state.recordEvent(good, weight - good);
-        if (reason === undefined) {
-          counted++;
-          if (this._attribution) {
-            if (isGood) state.attribution.recordGood(facts, EVENT_TIME, weight);
-            else this._recordBad(state, facts, weight);
-          }
-        } else if (reason !== CORRECTED) this._dropped[reason]++;
-      }
+      } else counted = this._recordDirect(span, entry.candidates, weight, spanNumber);
     } catch {
       this._dropped.invalid++;
     }
@@ -373,8 +375,106 @@ export class SloEngine {
     return counted;
   }
 
+  /**
+   * The count cell of a span, after the checks the direct path would make of
+   * its times (valid, not in the future, not older than the shortest window of
+   * the plan's SLOs) and of its weight (an integer: sums of integers are exact);
+   * {@link CELL_NEW} when it gets a cell after the direct path recorded it,
+   * another negative number when it takes the direct path alone.
+   */
+  private _fold(plan: CellPlan, span: SpanView, weight: number): number {
+    const end = span.endTimeMs;
+    const duration = span.durationMs;
+    if (!(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity) return -2;
+    if (!(weight >= 0) || weight !== Math.floor(weight) || weight > 1e9) return -2;
+    const t = this._time;
+    if (end < t[1] || end >= t[2] || end > t[0] + this._skewMs) {
+      t[1] = end;
+      this._readClockAtEnd();
+    }
+    if (end > t[0] + this._skewMs || !(end > t[0] - plan.minWindowMs)) return -2;
+    return (this._cells as CountCells).find(plan, this._facts);
+  }
+
+  /** The direct path: classifies the span against each of `candidates` and records it. */
+  private _recordDirect(
+    span: SpanView,
+    candidates: Uint16Array,
+    weight: number,
+    spanNumber: number
+  ): number {
+    let counted = 0;
+    const facts = this._facts;
+    const base = this._base;
+    const slos = this._slos;
+    // what the span's times say, found at the first SLO it is eligible for
+    let times = TIMES_UNCHECKED;
+    const several = candidates.length > 1 && this._slotSpan.length > 0;
+    for (let c = 0; c < candidates.length; c++) {
+      const i = candidates[c];
+      const slot = several ? this._sharedSlot[i] : -1;
+      let outcome: Outcome;
+      if (slot < 0) outcome = slos[i].classify(facts, true);
+      else if (this._slotSpan[slot] === spanNumber) outcome = this._slotOutcome[slot] as Outcome;
+      else {
+        outcome = slos[i].classify(facts, true);
+        this._slotSpan[slot] = spanNumber;
+        this._slotOutcome[slot] = outcome;
+      }
+      if (outcome === Outcome.INELIGIBLE) continue;
+      let state = base[i];
+      if (state === undefined) state = (this._groups[i] as SloGroups).stateFor(facts);
+      if (times === TIMES_UNCHECKED) {
+        const end = span.endTimeMs;
+        const duration = span.durationMs;
+        times = TIMES_OK;
+        if (!(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity) {
+          times = TIMES_INVALID;
+        } else {
+          // The engine's time, read again only when the span says it moved on
+          // (a clock read allocates 16 B: docs/performance.md, allocation).
+          const t = this._time;
+          if (end < t[1] || end >= t[2] || end > t[0] + this._skewMs) {
+            t[1] = end;
+            this._readClockAtEnd();
+          }
+          const now = t[0];
+          if (end > now + this._skewMs) times = TIMES_FUTURE;
+          EVENT_TIME[0] = now;
+          EVENT_TIME[1] = now;
+          EVENT_TIME[2] = end;
+        }
+      }
+      if (times === TIMES_INVALID) {
+        this._dropped.invalid++;
+        continue;
+      }
+      if (times === TIMES_FUTURE) {
+        this._dropped.future++;
+        continue;
+      }
+      const isGood = outcome === Outcome.GOOD;
+      const good = isGood ? weight : 0;
+      const reason = state.recordEvent(good, weight - good);
+      if (reason === undefined) {
+        counted++;
+        if (this._attribution) {
+          if (isGood) state.attribution.recordGood(facts, EVENT_TIME, weight);
+          else this._recordBad(state, facts, weight);
+        }
+      } else if (reason !== CORRECTED) this._dropped[reason]++;
+    }
+    return counted;
+  }
+
   /** Cold path: a counted bad event goes to the ledger with its status code and failure reason. */
   private _recordBad(state: SloState, facts: SpanFacts, weight: number): void {
+    if (this._cells?.holdsBadSpans === true) {
+      // the cells' bad spans came first: their exemplars go first (same time, same counts)
+      const end = EVENT_TIME[2];
+      this._flushCells();
+      EVENT_TIME[2] = end;
+    }
     const http = facts.httpStatus();
     const code = http >= 0 ? http : facts.rpcCode();
     state.attribution.recordBad(facts, code, state.slo.failureReason(facts), EVENT_TIME, weight);
@@ -395,6 +495,7 @@ export class SloEngine {
   ): RecordOutcome {
     const state = this._base[sloIndex];
     if (state === undefined) return 'invalid';
+    this._flushCells();
     if (!Number.isFinite(timeMs) || !(good >= 0) || !(bad >= 0)) return 'invalid';
     if (timeMs > nowMs + this._skewMs) return 'future';
     return state.record(timeMs, nowMs, good, bad);
@@ -519,6 +620,9 @@ export class SloEngine {
     }
     const restored: string[] = [];
     const skipped: string[] = [];
+    // the ledgers' rows are rebuilt: the cells' row numbers would point elsewhere
+    this._flushCells();
+    this._cells?.clear();
     this._slos.forEach((slo, i) => {
       const base = this._base[i];
       if (base !== undefined) {

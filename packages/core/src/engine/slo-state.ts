@@ -208,6 +208,11 @@ export class SloState {
   private readonly _noDataAfterMs: number;
   /** A group's siblings (see {@link SloStateOptions.peers}). */
   private readonly _peers: SloStateOptions['peers'];
+  /**
+   * Called before anything reads the state (snapshot, attribution, totals,
+   * export): the engine's count cells add what they hold first.
+   */
+  beforeRead: (() => void) | undefined = undefined;
   /** The policy's status thresholds. */
   private readonly _thresholds: StatusThresholds | undefined;
   /** The SLO's corrections; undefined when none applies. */
@@ -282,6 +287,7 @@ export class SloState {
    * the end of the longest ring reports that ring's start.
    */
   elevatedSinceMs(): number {
+    this.beforeRead?.();
     const allowed = errorBudgetFraction(this._definition.target);
     const out = new Float64Array(2);
     let since = NaN;
@@ -308,6 +314,7 @@ export class SloState {
 
   /** What the attribution ledger holds at `nowMs`. */
   readAttribution(nowMs: number): AttributionReading {
+    this.beforeRead?.();
     return this.attribution.read(nowMs);
   }
 
@@ -431,6 +438,7 @@ export class SloState {
 
   /** Reads every number at `nowMs`. */
   snapshot(nowMs: number): SloSnapshot {
+    this.beforeRead?.();
     const def = this._definition;
     const target = def.target;
     const windowMs = def.window.durationMs;
@@ -597,11 +605,13 @@ export class SloState {
 
   /** Lifetime good events. */
   get totalGood(): number {
+    this.beforeRead?.();
     return this._totalGood;
   }
 
   /** Lifetime bad events. */
   get totalBad(): number {
+    this.beforeRead?.();
     return this._totalBad;
   }
 
@@ -618,6 +628,7 @@ export class SloState {
    * correction intervals the windows already leave out ({@link SloStateData.corrections}).
    */
   toJSON(nowMs?: number): SloStateData {
+    this.beforeRead?.();
     this._flush();
     const data: SloStateData = {
       window: this._window.toJSON(),
@@ -639,6 +650,7 @@ export class SloState {
    * restored buckets ({@link applyCorrections}).
    */
   restore(data: SloStateData, savedAtMs?: number): boolean {
+    this.beforeRead?.();
     if (!data || typeof data !== 'object') return false;
     let ok = (this._window as { restore(s: unknown): boolean }).restore(data.window);
     const saved = Array.isArray(data.alertWindows) ? data.alertWindows : [];
