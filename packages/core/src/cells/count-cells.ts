@@ -44,7 +44,8 @@ export interface CellPlan {
  * Whether the cells can classify the SLO's spans from a cell key: an
  * ungrouped ratio SLO of spans selected by service, kind and route alone
  * (eligibility a function of the route), with status, latency and attribute
- * predicates on `good`. The rest takes the direct path for every span.
+ * predicates on `good`. The rest (and SLOs with corrections) takes the direct
+ * path for every span.
  */
 export function cellCapable(def: SloDefinition): boolean {
   const spans = def.sli.spans;
@@ -126,8 +127,13 @@ export class CountCells {
     this._slos = slos;
     this._states = states;
     this._registry = registry;
+    // an SLO with corrections counts none of a correction's spans, which the
+    // direct path returns as not counted: it stays there
     this._capable = Uint8Array.from(
-      slos.map((s, i) => (states[i] !== undefined && cellCapable(s.definition) ? 1 : 0))
+      slos.map((s, i) => {
+        const state = states[i];
+        return state !== undefined && !state.hasCorrections && cellCapable(s.definition) ? 1 : 0;
+      })
     );
   }
 

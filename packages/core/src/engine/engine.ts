@@ -2,7 +2,7 @@ import { KeyRegistry } from '../attribution/attribution-ledger';
 import { CompiledSlo, Outcome } from '../classify/classify';
 import { explainSlo, type Explanation } from '../attribution/explain';
 import { SloDispatch } from '../classify/slo-dispatch';
-import { CELL_NEW, CountCells, type CellPlan } from '../cells/count-cells';
+import { CELL_NEW, CELL_UNUSABLE, CountCells, type CellPlan } from '../cells/count-cells';
 import { SpanFacts } from '../classify/span-facts';
 import { CorrectionSchedule } from '../corrections/correction-schedule';
 import {
@@ -348,7 +348,7 @@ export class SloEngine {
       facts.reset(span);
       const entry = this._dispatch.entry(facts.method(), facts.route());
       const cells = this._cells;
-      let cell = -1;
+      let cell = CELL_UNUSABLE;
       if (cells !== undefined) {
         const plan =
           entry.plan === undefined ? cells.planOf(entry) : (entry.plan as CellPlan | null);
@@ -385,14 +385,15 @@ export class SloEngine {
   private _fold(plan: CellPlan, span: SpanView, weight: number): number {
     const end = span.endTimeMs;
     const duration = span.durationMs;
-    if (!(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity) return -2;
-    if (!(weight >= 0) || weight !== Math.floor(weight) || weight > 1e9) return -2;
+    if (!(end > 0) || end === Infinity || !(duration >= 0) || duration === Infinity)
+      return CELL_UNUSABLE;
+    if (!(weight >= 0) || weight !== Math.floor(weight) || weight > 1e9) return CELL_UNUSABLE;
     const t = this._time;
     if (end < t[1] || end >= t[2] || end > t[0] + this._skewMs) {
       t[1] = end;
       this._readClockAtEnd();
     }
-    if (end > t[0] + this._skewMs || !(end > t[0] - plan.minWindowMs)) return -2;
+    if (end > t[0] + this._skewMs || !(end > t[0] - plan.minWindowMs)) return CELL_UNUSABLE;
     return (this._cells as CountCells).find(plan, this._facts);
   }
 

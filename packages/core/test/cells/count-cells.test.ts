@@ -237,4 +237,24 @@ describe('CountCells', () => {
     }
     assert.deepStrictEqual(reading(restoredA, clockA.t), reading(restoredB, clockB.t));
   });
+
+  it('should leave spans no cell can take to the direct path alone (only grouped SLOs)', () => {
+    const spec = parseSpec(`
+slos:
+  - { name: g, service: checkout, objective: 99, window: 28d, groupBy: [http.route], sli: { spans: { routes: ["GET /a"] }, good: { status: ok } } }
+`);
+    const engine = new SloEngine({ spec, clock: clockAt(NOW) });
+    const view = span({
+      endTimeMs: NOW,
+      attributes: {
+        'http.request.method': 'GET',
+        'http.route': '/a',
+        'http.response.status_code': 200,
+      },
+    });
+    for (let i = 0; i < 10; i++) assert.strictEqual(engine.record(view), 1);
+    assert.deepStrictEqual({ ...engine.dropped }, { too_old: 0, future: 0, invalid: 0 });
+    assert.strictEqual(engine.countCellsInUse, 0);
+    assert.strictEqual(engine.snapshot()[0].eligible, 10);
+  });
 });
