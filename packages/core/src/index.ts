@@ -80,6 +80,7 @@ export { SliceTracker } from './windows/timeslices';
 export { RouteTable, parseRoutePattern, globToRegExp } from './classify/route-table';
 export { SpanFacts } from './classify/span-facts';
 export { internString } from './intern';
+export { truncateLabelValue, MAX_LABEL_VALUE_BYTES, LABEL_TRUNCATED_MARKER } from './label-value';
 export {
   CompiledSlo,
   Outcome,

@@ -1,6 +1,7 @@
 import { formatDuration } from '../duration';
 import { LedgerRing, type LedgerRingState } from './ledger-ring';
 import type { SpanFacts } from '../classify/span-facts';
+import { truncateLabelValue } from '../label-value';
 
 /** Default cap on an SLO's attribution keys (rows), besides its two overflow rows. */
 export const DEFAULT_MAX_ATTRIBUTION_KEYS = 100;
@@ -144,6 +145,9 @@ export class KeyRegistry {
 
   /** The token of a key; undefined past the bound. */
   token(rpc: boolean, a: string, b: string, v: string): KeyToken | undefined {
+    a = truncateLabelValue(a);
+    b = truncateLabelValue(b);
+    v = truncateLabelValue(v);
     const byRoute = this._maps[rpc ? 1 : 0];
     let byMethod = byRoute.get(a);
     let byVersion = byMethod?.get(b);
@@ -427,9 +431,9 @@ export class AttributionLedger {
         b = facts.rpcMethod();
       } else b = facts.method();
     }
-    if (a === undefined) a = '';
-    if (b === undefined) b = '';
-    const v = facts.serviceVersion() ?? '';
+    a = a === undefined ? '' : truncateLabelValue(a);
+    b = b === undefined ? '' : truncateLabelValue(b);
+    const v = truncateLabelValue(facts.serviceVersion() ?? '');
     if (a === this._lastA && b === this._lastB && v === this._lastV && rpc === this._lastRpc)
       return this._lastEntry;
     const byRoute = rpc ? this._rpc : this._http;
@@ -466,9 +470,9 @@ export class AttributionLedger {
     const row = this._newRow(
       outcome,
       rpc,
-      path,
-      rpc ? '' : (facts.method() ?? ''),
-      facts.serviceVersion() ?? '',
+      truncateLabelValue(path),
+      truncateLabelValue(rpc ? '' : (facts.method() ?? '')),
+      truncateLabelValue(facts.serviceVersion() ?? ''),
       code,
       reason < 0 ? '' : (this.reasons[reason] ?? ''),
       time[0]

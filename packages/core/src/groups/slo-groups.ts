@@ -1,6 +1,7 @@
 import type { SpanFacts } from '../classify/span-facts';
 import type { SloState } from '../engine/slo-state';
 import { ATTR_HTTP_ROUTE } from '../semconv';
+import { MAX_LABEL_VALUE_BYTES, truncateLabelValue } from '../label-value';
 
 /**
  * The value of every `groupBy` attribute of the overflow group, which counts
@@ -9,8 +10,8 @@ import { ATTR_HTTP_ROUTE } from '../semconv';
  */
 export const OVERFLOW_GROUP_VALUE = '__overflow__';
 
-/** Longest group value kept; longer values are cut to this many characters (one group). */
-export const MAX_GROUP_VALUE_LENGTH = 256;
+/** Longest group value kept, in UTF-8 bytes; longer values are cut (`truncateLabelValue`, one group). */
+export const MAX_GROUP_VALUE_LENGTH = MAX_LABEL_VALUE_BYTES;
 
 /** A group's values by attribute key, in `groupBy` order. */
 export type GroupValues = Readonly<Record<string, string>>;
@@ -143,7 +144,7 @@ export class SloGroups {
   groupOf(values: readonly string[], overflow = false): SloState | undefined {
     if (values.length !== this.keys.length) return undefined;
     if (overflow || values.every(v => v === OVERFLOW_GROUP_VALUE)) return this._overflowState();
-    const labels = values.map(v => String(v).slice(0, MAX_GROUP_VALUE_LENGTH));
+    const labels = values.map(v => truncateLabelValue(String(v)));
     const key = labels.join('\u0000');
     const found = this._byLabel.get(key);
     if (found !== undefined) return found;
@@ -260,5 +261,5 @@ export function labelOf(v: unknown): string {
   else if (Array.isArray(v))
     s = v.map(x => (x === undefined || x === null ? '' : String(x))).join(',');
   else s = String(v);
-  return s.length > MAX_GROUP_VALUE_LENGTH ? s.slice(0, MAX_GROUP_VALUE_LENGTH) : s;
+  return truncateLabelValue(s);
 }

@@ -169,14 +169,15 @@ describe('SloGroups', () => {
       );
     });
 
-    it('should cut values longer than 256 characters to one group', () => {
+    it('should cut values longer than 256 bytes to one group, with the marker', () => {
       const engine = new SloEngine({ spec: grouped('[app.key]'), clock: clockAt(NOW) });
       const long = 'k'.repeat(300);
       engine.record(span({ attributes: { 'app.key': `${long}1` } }));
       engine.record(span({ attributes: { 'app.key': `${long}2` } }));
       const snaps = engine.snapshot(NOW);
       assert.strictEqual(snaps.length, 1);
-      assert.strictEqual(snaps[0].group?.['app.key'], 'k'.repeat(256));
+      // 242 bytes of the value and the 14-byte marker: 256 bytes
+      assert.strictEqual(snaps[0].group?.['app.key'], `${'k'.repeat(242)}…[truncated]`);
       assert.strictEqual(snaps[0].eligible, 2);
     });
   });
