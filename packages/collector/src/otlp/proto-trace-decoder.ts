@@ -590,8 +590,9 @@ export class ProtoTraceDecoder {
           while (r.pos < e) {
             const t = r.varint();
             if (t === TAG_STATUS_CODE) {
-              const code = r.varint();
-              status = code <= 0x7fffffff ? code : -1;
+              // an int32 enum, as protobufjs reads it: the low 32 bits, signed
+              // (2 + 2^32 is ERROR, not an unknown code read as unset)
+              status = (r.varint() % TWO_32) | 0;
             } else if (t >>> 3 === STATUS_CODE) {
               this._spanWrongType('status.code', t, WireType.VARINT);
               return false;

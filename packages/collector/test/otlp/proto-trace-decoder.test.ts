@@ -228,6 +228,20 @@ describe('ProtoTraceDecoder', () => {
       });
     });
 
+    it('should read status.code as an int32 of its low 32 bits, as protobufjs does (regression: 2 + 2^32 read as unset)', () => {
+      const codes = [2, 2 + 2 ** 32, 1 + 2 ** 40, 2 ** 32];
+      const body = request(
+        'svc',
+        codes.map(status => span({ name: 'GET', startNs: T0, endNs: T0 + 1_000_000n, status }))
+      );
+      const { sink, result } = decode(body, []);
+      assert.strictEqual(result.error, '');
+      assert.deepStrictEqual(
+        sink.spans.map(s => s.statusCode),
+        [2, 2, 1, 0]
+      );
+    });
+
     it('should read the resource even when it follows the scope spans', () => {
       const scopeSpans = msg(fLen(2, span({ startNs: T0, endNs: T0 + 1n })));
       const resource = msg(fLen(1, kv('service.name', any.string('late'))));
