@@ -116,7 +116,13 @@ export class ProtoReader {
 
   /** Reads a length prefix and checks that the field fits; returns the field's end. */
   lengthEnd(): number {
+    const start = this.pos;
     const len = this.varint();
+    // a length is a uint32: refuse one with bits past 32 (2^56 + L must not read as L)
+    if (this.pos - start > 4 && this._widerThan32(start)) {
+      this.fail(`length at byte ${start} does not fit 32 bits`);
+      return this.end;
+    }
     const end = this.pos + len;
     if (end > this.end) {
       this.fail(
@@ -125,6 +131,14 @@ export class ProtoReader {
       return this.end;
     }
     return end;
+  }
+
+  /** Cold path of {@link lengthEnd}: whether the varint at `start` has a bit set past bit 31. */
+  private _widerThan32(start: number): boolean {
+    const buf = this.buf;
+    if ((buf[start + 4] & 0x70) !== 0) return true;
+    for (let p = start + 5; p < this.pos; p++) if ((buf[p] & 0x7f) !== 0) return true;
+    return false;
   }
 
   /** Reads a little-endian fixed64 as a number (exact below 2^53). */

@@ -242,6 +242,32 @@ describe('ProtoTraceDecoder', () => {
       );
     });
 
+    it('should refuse a length varint wider than 32 bits (regression: 2^56 + L read as L)', () => {
+      const good = span({ name: 'GET', startNs: T0, endNs: T0 + 1_000_000n });
+      // field 1 (resource_spans) of the request, its length written as 2^56 + L
+      const wide = (len: number, high: bigint) => {
+        const bytes: number[] = [0x0a];
+        let v = BigInt(len) + high;
+        while (v >= 0x80n) {
+          bytes.push(Number(v & 0x7fn) | 0x80);
+          v >>= 7n;
+        }
+        bytes.push(Number(v));
+        return Buffer.from(bytes);
+      };
+      const inner = request('svc', [good]).subarray(1);
+      // the request's own length prefix, read back: 1 or 2 bytes here
+      const len = inner[0] < 0x80 ? inner[0] : (inner[0] & 0x7f) | (inner[1] << 7);
+      const payload = inner.subarray(inner[0] < 0x80 ? 1 : 2);
+      assert.strictEqual(payload.length, len);
+      const ok = decode(Buffer.concat([wide(len, 0n), payload]), []);
+      assert.strictEqual(ok.result.error, '');
+      assert.strictEqual(ok.sink.spans.length, 1);
+      const bad = decode(Buffer.concat([wide(len, 1n << 56n), payload]), []);
+      assert.match(bad.result.error, /does not fit 32 bits/);
+      assert.strictEqual(bad.sink.spans.length, 0);
+    });
+
     it('should read the resource even when it follows the scope spans', () => {
       const scopeSpans = msg(fLen(2, span({ startNs: T0, endNs: T0 + 1n })));
       const resource = msg(fLen(1, kv('service.name', any.string('late'))));
