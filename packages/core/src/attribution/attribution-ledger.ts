@@ -142,9 +142,29 @@ export class KeyRegistry {
     new Map<string, Map<string, Map<string, KeyToken>>>(),
   ];
   private _next = 0;
+  /** The last key asked for: consecutive spans of one key skip the maps. */
+  private _lastRpc = false;
+  private _lastA: string | undefined = undefined;
+  private _lastB: string | undefined = undefined;
+  private _lastV: string | undefined = undefined;
+  private _lastToken: KeyToken | undefined = undefined;
 
   /** The token of a key; undefined past the bound. */
   token(rpc: boolean, a: string, b: string, v: string): KeyToken | undefined {
+    if (a === this._lastA && b === this._lastB && v === this._lastV && rpc === this._lastRpc)
+      return this._lastToken;
+    const t = this._token(rpc, a, b, v);
+    if (t !== undefined) {
+      this._lastRpc = rpc;
+      this._lastA = a;
+      this._lastB = b;
+      this._lastV = v;
+      this._lastToken = t;
+    }
+    return t;
+  }
+
+  private _token(rpc: boolean, a: string, b: string, v: string): KeyToken | undefined {
     a = truncateLabelValue(a);
     b = truncateLabelValue(b);
     v = truncateLabelValue(v);
