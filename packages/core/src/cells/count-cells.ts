@@ -14,7 +14,7 @@ const MAX_THRESHOLDS = 127;
 /** Most distinct service names the cells number (12 bits). */
 const MAX_SERVICES = 4095;
 /** Bad spans whose exemplar ids the cells hold before the engine must flush them. */
-export const BAD_SPAN_LOG = 1024;
+export const BAD_SPAN_LOG = 256;
 
 /** {@link CountCells.find}: the span cannot be folded (a value outside the key's ranges). */
 export const CELL_UNUSABLE = -2;
@@ -84,16 +84,16 @@ export class CountCells {
   private _lastService: string | undefined = undefined;
   private _lastServiceId = 0;
   // the open-addressing table: key (a, b, c) → cell, -1 when empty
-  private _mask = 1023;
-  private _slot = new Int32Array(1024).fill(-1);
-  private _keyA = new Int32Array(1024);
-  private _keyB = new Int32Array(1024);
-  private _keyC = new Int32Array(1024);
+  private _mask = 63;
+  private _slot = new Int32Array(64).fill(-1);
+  private _keyA = new Int32Array(64);
+  private _keyB = new Int32Array(64);
+  private _keyC = new Int32Array(64);
   private _cells = 0;
   // per cell
-  private _spans = new Float64Array(1024);
-  private _weight = new Float64Array(1024);
-  private _touched = new Uint8Array(1024);
+  private _spans = new Float64Array(64);
+  private _weight = new Float64Array(64);
+  private _touched = new Uint8Array(64);
   private readonly _good: Uint16Array[] = [];
   private readonly _goodRows: Int32Array[] = [];
   private readonly _bad: Uint16Array[] = [];
@@ -107,7 +107,7 @@ export class CountCells {
   private readonly _logCell = new Int32Array(BAD_SPAN_LOG);
   private _logCount = 0;
   /** Cells touched since the last flush. */
-  private _touchedList = new Int32Array(1024);
+  private _touchedList = new Int32Array(64);
   private _touchedCount = 0;
   // the key of the last find, for create
   private _a = 0;
