@@ -197,16 +197,22 @@ export class CountCells {
   find(plan: CellPlan, facts: SpanFacts): number {
     const kind = facts.kind();
     const status = facts.statusCode();
+    // a fraction or NaN would be truncated by the key's bit fields into another
+    // span's cell (kind 1.5 read as SERVER): such spans take the direct path
+    if ((kind | 0) !== kind || (status | 0) !== status) return CELL_UNUSABLE;
     if (kind < 0 || kind > 7 || status < 0 || status > 3) return CELL_UNUSABLE;
     const http = facts.httpStatus();
     let code = 0;
     if (http >= 0) {
-      if (http > 999) return CELL_UNUSABLE;
+      if (http > 999 || (http | 0) !== http) return CELL_UNUSABLE;
       code = 1 + http;
     } else {
       const rpc = facts.rpcCode();
       if (rpc > 16) return CELL_UNUSABLE;
-      if (rpc >= 0) code = 1001 + rpc;
+      if (rpc >= 0) {
+        if ((rpc | 0) !== rpc) return CELL_UNUSABLE;
+        code = 1001 + rpc;
+      }
     }
     let latencyClass = 0;
     const thresholds = plan.thresholds;
