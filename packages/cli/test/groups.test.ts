@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { SpanView } from '@burnrate/core';
+import { routeSpan } from '@burnrate/test-utils';
 import { silentLogger, startCollector, type RunningCollector } from '@burnrate/collector';
 import { main } from '../src';
 import { capture } from './capture';
@@ -18,22 +18,7 @@ slos:
     sli: { good: { status: ok } }
 `;
 
-function span(route: string, status: number, endTimeMs: number): SpanView {
-  const attrs: Record<string, unknown> = {
-    'http.request.method': 'GET',
-    'http.route': route,
-    'http.response.status_code': status,
-  };
-  return {
-    kind: 1,
-    name: `GET ${route}`,
-    endTimeMs,
-    durationMs: 5,
-    statusCode: 0,
-    serviceName: 'shop',
-    attribute: k => attrs[k] as never,
-  };
-}
+const span = routeSpan;
 
 describe('burnrate CLI with grouped SLOs', () => {
   let file: string;

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert';
-import { parseSpec, SloEngine, type SpanView } from '@burnrate/core';
+import { parseSpec, SloEngine } from '@burnrate/core';
 import type { JsonWebhookBody } from '../src/message-formats';
 import { SloNotifier } from '../src/slo-notifier';
-import { TestReceiver } from '@burnrate/test-utils';
+import { routeSpan, TestReceiver } from '@burnrate/test-utils';
 
 /** 90 % over 1 h grouped by route: page at 5x over 20 s and 5 s. */
 const SPEC = parseSpec(`
@@ -20,22 +20,7 @@ slos:
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 
-function span(route: string, status: number, endTimeMs: number): SpanView {
-  const attrs: Record<string, unknown> = {
-    'http.request.method': 'GET',
-    'http.route': route,
-    'http.response.status_code': status,
-  };
-  return {
-    kind: 1,
-    name: `GET ${route}`,
-    endTimeMs,
-    durationMs: 5,
-    statusCode: 0,
-    serviceName: 'shop',
-    attribute: k => attrs[k] as never,
-  };
-}
+const span = routeSpan;
 
 describe('SloNotifier (grouped SLOs)', () => {
   let hook: TestReceiver;

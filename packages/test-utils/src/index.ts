@@ -15,3 +15,5 @@ export type {
   OtlpMetricsRequest,
   FlatPoint,
 } from './otlp-json-metrics';
+export { routeSpan } from './route-span';
+export type { RouteSpan } from './route-span';
